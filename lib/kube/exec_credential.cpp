@@ -1,0 +1,221 @@
+#include "kube/exec_credential.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kube/encoding.hpp"
+#include "kube/errors.hpp"
+
+extern char** environ;
+
+namespace wu::kube {
+namespace {
+
+const char* const kInstallHintVerboseHelp =
+    "\n\nIt looks like you are trying to use a client-go credential plugin that is not installed.\n\n"
+    "To learn more about this feature, consult the documentation available at:\n"
+    "      https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins";
+
+bool supported_version(const std::string& v) {
+  return v == "client.authentication.k8s.io/v1" || v == "client.authentication.k8s.io/v1beta1";
+}
+
+}  // namespace
+
+bool exec_interactive(const ExecConfig& c, bool stdin_is_terminal) {
+  if (c.interactive_mode == "Never") return false;
+  if (c.interactive_mode == "IfAvailable") return stdin_is_terminal;
+  if (c.interactive_mode == "Always") {
+    if (!stdin_is_terminal)
+      throw AuthError("exec plugin cannot support interactive mode: standard input is not a terminal");
+    return true;
+  }
+  throw AuthError("exec plugin cannot support interactive mode: unknown interactiveMode: \"" + c.interactive_mode +
+                  "\"");
+}
+
+std::string exec_info_json(const ExecConfig& c, bool interactive, const ExecClusterInfo* cluster) {
+  nlohmann::json spec = {{"interactive", interactive}};
+  if (c.provide_cluster_info && cluster) {
+    nlohmann::json cl = {{"server", cluster->server}};
+    if (!cluster->tls_server_name.empty()) cl["tls-server-name"] = cluster->tls_server_name;
+    if (cluster->insecure_skip_tls_verify) cl["insecure-skip-tls-verify"] = true;
+    if (!cluster->certificate_authority_data.empty())
+      cl["certificate-authority-data"] = base64_encode(cluster->certificate_authority_data);
+    if (!cluster->proxy_url.empty()) cl["proxy-url"] = cluster->proxy_url;
+    if (cluster->disable_compression) cl["disable-compression"] = true;
+    if (!cluster->config.is_null()) cl["config"] = cluster->config;
+    spec["cluster"] = cl;
+  }
+  nlohmann::json j = {{"kind", "ExecCredential"}, {"apiVersion", c.api_version}, {"spec", spec}};
+  return j.dump();
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s) {
+  std::tm tm{};
+  int y, mo, d, h, mi, sec;
+  char sep;
+  std::string str(s);
+  int n = 0;
+  if (std::sscanf(str.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &sec, &n) != 7 ||
+      (sep != 'T' && sep != 't'))
+    return std::nullopt;
+  std::size_t i = static_cast<std::size_t>(n);
+  long long nanos = 0;
+  if (i < str.size() && str[i] == '.') {
+    ++i;
+    long long scale = 100000000;
+    while (i < str.size() && std::isdigit((unsigned char)str[i])) {
+      nanos += (str[i] - '0') * scale;
+      scale /= 10;
+      ++i;
+    }
+  }
+  long offset = 0;
+  if (i < str.size() && (str[i] == 'Z' || str[i] == 'z')) {
+    ++i;
+  } else if (i < str.size() && (str[i] == '+' || str[i] == '-')) {
+    int oh, om;
+    if (std::sscanf(str.c_str() + i + 1, "%2d:%2d", &oh, &om) != 2) return std::nullopt;
+    offset = (oh * 3600L + om * 60L) * (str[i] == '-' ? -1 : 1);
+    i += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (i != str.size()) return std::nullopt;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  std::time_t t = timegm(&tm) - offset;
+  return std::chrono::system_clock::from_time_t(t) +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(nanos));
+}
+
+ExecCredential parse_exec_credential(std::string_view out, const std::string& configured) {
+  auto j = nlohmann::json::parse(out, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    throw AuthError("decoding stdout: couldn't get version/kind; json parse error: the exec plugin did not print a "
+                    "JSON ExecCredential object");
+  std::string api_version = j.value("apiVersion", "");
+  std::string kind = j.value("kind", "");
+  if (api_version.empty() || kind.empty())
+    throw AuthError(std::string("decoding stdout: Object '") + (kind.empty() ? "Kind" : "apiVersion") +
+                    "' is missing in '" + std::string(out.substr(0, 200)) + "'");
+  if (api_version != configured)
+    throw AuthError("exec plugin is configured to use API version " + configured + ", plugin returned version " +
+                    api_version);
+  if (kind != "ExecCredential")
+    throw AuthError("decoding stdout: no kind \"" + kind + "\" is registered for version \"" + api_version + "\"");
+  auto st = j.find("status");
+  if (st == j.end() || st->is_null()) throw AuthError("exec plugin didn't return a status field");
+  if (!st->is_object()) throw AuthError("decoding stdout: status must be an object");
+  ExecCredential c;
+  c.token = st->value("token", "");
+  c.client_certificate_pem = st->value("clientCertificateData", "");
+  c.client_key_pem = st->value("clientKeyData", "");
+  if (c.token.empty() && c.client_certificate_pem.empty() && c.client_key_pem.empty())
+    throw AuthError("exec plugin didn't return a token or cert/key pair");
+  if (c.client_certificate_pem.empty() != c.client_key_pem.empty())
+    throw AuthError("exec plugin returned only certificate or key, not both");
+  if (!c.client_certificate_pem.empty() &&
+      (c.client_certificate_pem.find("-----BEGIN") == std::string::npos ||
+       c.client_key_pem.find("-----BEGIN") == std::string::npos))
+    throw AuthError("failed parsing client key/certificate: the plugin did not return PEM data");
+  if (auto e = st->find("expirationTimestamp"); e != st->end() && e->is_string()) {
+    c.expiration = parse_rfc3339(e->get<std::string>());
+    if (!c.expiration)
+      throw AuthError("decoding stdout: invalid expirationTimestamp \"" + e->get<std::string>() + "\"");
+  }
+  return c;
+}
+
+ExecCredential run_exec_plugin(const ExecConfig& config, const ExecClusterInfo* cluster, const Env& env) {
+  if (!supported_version(config.api_version))
+    throw AuthError("exec plugin: invalid apiVersion \"" + config.api_version + "\"");
+  const bool interactive = exec_interactive(config, env.stdin_is_terminal ? env.stdin_is_terminal() : false);
+
+  // Everything the child needs is prepared before fork().
+  std::vector<std::string> env_strings;
+  for (char** e = environ; e && *e; ++e) env_strings.emplace_back(*e);
+  for (const auto& v : config.env) env_strings.push_back(v.name + "=" + v.value);
+  env_strings.push_back("KUBERNETES_EXEC_INFO=" + exec_info_json(config, interactive, cluster));
+  std::vector<char*> envp;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> arg_strings{config.command};
+  arg_strings.insert(arg_strings.end(), config.args.begin(), config.args.end());
+  std::vector<char*> argv;
+  for (auto& s : arg_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+
+  int out_pipe[2], err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) throw AuthError(std::string("exec: pipe: ") + std::strerror(errno));
+  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    throw AuthError(std::string("exec: pipe: ") + std::strerror(errno));
+  }
+  pid_t pid = fork();
+  if (pid < 0) throw AuthError(std::string("exec: fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    // Child: stdout -> pipe, stderr inherited, stdin only when interactive.
+    dup2(out_pipe[1], STDOUT_FILENO);
+    if (!interactive) {
+      int devnull = open("/dev/null", O_RDONLY);
+      if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+    }
+    signal(SIGPIPE, SIG_DFL);
+    if (config.command.find('/') != std::string::npos) execve(argv[0], argv.data(), envp.data());
+    else execvpe(argv[0], argv.data(), envp.data());
+    int err = errno;
+    ssize_t ignored = write(err_pipe[1], &err, sizeof err);
+    (void)ignored;
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  std::string output;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(out_pipe[0], buf, sizeof buf);
+    if (n > 0) output.append(buf, static_cast<std::size_t>(n));
+    else if (n == 0 || errno != EINTR) break;
+  }
+  close(out_pipe[0]);
+  int exec_errno = 0;
+  ssize_t got = read(err_pipe[0], &exec_errno, sizeof exec_errno);
+  close(err_pipe[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (got == sizeof exec_errno) {
+    if (exec_errno == ENOENT || exec_errno == EACCES || exec_errno == ENOTDIR) {
+      std::string msg = "exec: executable " + config.command + " not found" + kInstallHintVerboseHelp;
+      if (!config.install_hint.empty()) msg += "\n\n" + config.install_hint;
+      throw AuthError(msg);
+    }
+    throw AuthError("exec: fork/exec " + config.command + ": " + std::strerror(exec_errno));
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+    throw AuthError("exec: executable " + config.command + " failed with exit code " +
+                    std::to_string(WEXITSTATUS(status)));
+  if (WIFSIGNALED(status))
+    throw AuthError("exec: executable " + config.command + " failed with exit code -1 (killed by signal " +
+                    std::to_string(WTERMSIG(status)) + ")");
+  return parse_exec_credential(output, config.api_version);
+}
+
+}  // namespace wu::kube
