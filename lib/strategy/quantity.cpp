@@ -1,0 +1,98 @@
+#include "strategy/quantity.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <regex>
+#include <string>
+
+namespace wu::strategy {
+
+const char* const kQuantityPattern =
+    R"(^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$)";
+
+namespace {
+
+const char* const kErrFormatWrong =
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+const char* const kErrSuffix = "unable to parse quantity's suffix";
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool known_suffix(std::string_view suffix) {
+  static const char* const known[] = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
+  for (const char* k : known)
+    if (suffix == k) return true;
+  if (suffix.size() > 1 && (suffix[0] == 'e' || suffix[0] == 'E')) {
+    // strconv.ParseInt(suffix[1:], 10, 64)
+    std::string exponent(suffix.substr(1));
+    std::size_t i = (exponent[0] == '+' || exponent[0] == '-') ? 1 : 0;
+    if (i == exponent.size()) return false;
+    for (std::size_t k = i; k < exponent.size(); ++k)
+      if (!is_digit(exponent[k])) return false;
+    errno = 0;
+    (void)std::strtoll(exponent.c_str(), nullptr, 10);
+    return errno != ERANGE;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool matches_quantity_pattern(std::string_view text) {
+  static const std::regex re(kQuantityPattern);
+  return std::regex_match(text.begin(), text.end(), re);
+}
+
+// Mirrors parseQuantityString and the suffix interpretation of ParseQuantity. The numeric value
+// itself is not needed here, only whether it parses and its sign.
+QuantityParse parse_quantity(std::string_view str) {
+  QuantityParse r;
+  if (str.empty()) {
+    r.error = kErrFormatWrong;
+    return r;
+  }
+  if (str == "0") {
+    r.ok = r.zero = true;
+    return r;
+  }
+  std::size_t pos = 0, end = str.size();
+  bool positive = true;
+  if (str[0] == '-') positive = false, ++pos;
+  else if (str[0] == '+') ++pos;
+  auto finish = [&](bool numeric_nonzero) {
+    r.ok = true;
+    r.negative = !positive && numeric_nonzero;
+    r.zero = !numeric_nonzero;
+    return r;
+  };
+  while (pos < end && str[pos] == '0') ++pos;  // leading zeros
+  std::size_t num_start = pos;
+  while (pos < end && is_digit(str[pos])) ++pos;
+  bool nonzero = pos > num_start;
+  if (pos >= end) return finish(nonzero);
+  if (str[pos] == '.') {
+    ++pos;
+    std::size_t denom_start = pos;
+    while (pos < end && is_digit(str[pos])) ++pos;
+    for (std::size_t k = denom_start; k < pos; ++k) nonzero = nonzero || str[k] != '0';
+    if (pos >= end) return finish(nonzero);
+  }
+  const std::size_t suffix_start = pos;
+  const std::string_view suffix_chars = "eEinumkKMGTP";
+  while (pos < end && suffix_chars.find(str[pos]) != std::string_view::npos) ++pos;
+  if (pos < end && (str[pos] == '-' || str[pos] == '+')) ++pos;
+  while (pos < end && is_digit(str[pos])) ++pos;
+  if (pos < end) {
+    r.error = kErrFormatWrong;  // a non-digit after the suffix
+    return r;
+  }
+  if (!known_suffix(str.substr(suffix_start))) {
+    r.error = kErrSuffix;
+    return r;
+  }
+  // Go can also answer "unable to parse numeric part of quantity", but only for digit strings the
+  // scanner above never lets through, so that error cannot arise here.
+  return finish(nonzero);
+}
+
+}  // namespace wu::strategy

@@ -1,0 +1,26 @@
+#pragma once
+// Kubernetes quantities (bandwidthPerMigration): the CRD's pattern, checked by the API server, and
+// apimachinery's resource.ParseQuantity, run by HCO's validating webhook. Some strings pass the first
+// and fail the second (for example "1e1.5").
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wu::strategy {
+
+// The exact `pattern` of bandwidthPerMigration in the HCO and KubeVirt CRDs.
+extern const char* const kQuantityPattern;
+
+bool matches_quantity_pattern(std::string_view text);
+
+struct QuantityParse {
+  bool ok = false;
+  bool negative = false;
+  bool zero = false;
+  std::string error;  // apimachinery's text when !ok
+};
+
+// resource.ParseQuantity's verdict, with its exact error texts.
+QuantityParse parse_quantity(std::string_view text);
+
+}  // namespace wu::strategy
