@@ -10,8 +10,9 @@ EvictionOutcome classify_eviction(int code, const std::optional<ApiError>& error
   auto says = [&](const char* text) { return out.message.find(text) != std::string::npos; };
   if (code >= 200 && code < 300) out.result = EvictionResult::Started;
   else if (code == 404) out.result = EvictionResult::AlreadyGone;
-  else if (code == 429 && says("Eviction triggered evacuation")) out.result = EvictionResult::EvacuationTriggered;
+  // KubeVirt answers later attempts "Evacuation in progress: Eviction triggered ...": check that first.
   else if (code == 429 && says("Evacuation in progress")) out.result = EvictionResult::EvacuationInProgress;
+  else if (code == 429 && says("Eviction triggered evacuation")) out.result = EvictionResult::EvacuationTriggered;
   else if (code == 429 && error && error->has_cause("DisruptionBudget")) out.result = EvictionResult::BlockedByPdb;
   else if (code == 429 && says("disruption budget")) out.result = EvictionResult::BlockedByPdb;
   else if (code == 429) out.result = EvictionResult::TooManyRequests;
