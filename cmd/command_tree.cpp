@@ -40,7 +40,7 @@ std::vector<std::string> option_names(const CLI::Option& opt) {
   return names;
 }
 
-bool takes_value(const CLI::Option& opt) { return opt.get_type_size_max() > 0; }
+bool takes_value(const CLI::Option& opt) { return opt.get_items_expected_max() > 0; }
 
 std::string short_description(const std::string& description) {
   std::string s = description;

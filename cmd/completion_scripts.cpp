@@ -138,6 +138,7 @@ std::string zsh_completion_script(const CLI::App& root) {
   o << "#compdef kubectl-workload_update oc-workload_update\n# " << header("zsh") << "\n\n";
   auto function_name = [](const std::string& path) {
     std::string f = "_kubectl_workload_update";
+    if (!path.empty()) f += '_';
     for (char c : path) f += (c == ' ' || c == '-') ? '_' : c;
     return f;
   };
@@ -159,7 +160,7 @@ std::string zsh_completion_script(const CLI::App& root) {
         else if (vc && vc->kind == ValueCompletion::Kind::Files) action = ":file:_files";
         else action = ":value: ";
       }
-      const bool repeatable = opt->get_expected_max() > 1 || opt->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
+      const bool repeatable = opt->get_items_expected_max() > 1;
       for (const auto& n : names)
         o << "        " << (repeatable ? "'*'" : exclusion) << "'" << n << (takes_value(*opt) && n.rfind("--", 0) == 0 ? "=" : "")
           << "[" << desc << "]" << action << "'\n";

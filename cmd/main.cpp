@@ -22,9 +22,20 @@ const CLI::App& deepest_parsed(const CLI::App& app) {
   return app;
 }
 
+// CLI11 names a subcommand alone in its usage line ("Usage: validate"); show the full command.
+std::string help_for(const wu::cmd::Cli& cli, const CLI::App& app) {
+  std::string text = app.help();
+  if (&app == &cli.app) return text;
+  std::string path;
+  for (const CLI::App* a = &app; a && a != &cli.app; a = a->get_parent()) path = a->get_name() + (path.empty() ? "" : " " + path);
+  const std::string from = "Usage: " + app.get_name();
+  if (auto pos = text.find(from); pos != std::string::npos)
+    text.replace(pos, from.size(), "Usage: " + cli.global.display_name + " " + path);
+  return text;
+}
+
 int usage_error(const wu::cmd::Cli& cli, const std::string& message) {
-  const CLI::App& where = deepest_parsed(cli.app);
-  std::cerr << "error: " << message << "\n\n" << where.help();
+  std::cerr << "error: " << message << "\n\n" << help_for(cli, deepest_parsed(cli.app));
   return 2;
 }
 
@@ -51,7 +62,7 @@ int main(int argc, char** argv) {
   try {
     cli->app.parse(args);
   } catch (const CLI::CallForHelp&) {
-    std::cout << deepest_parsed(cli->app).help();
+    std::cout << help_for(*cli, deepest_parsed(cli->app));
     return 0;
   } catch (const CLI::CallForAllHelp&) {
     std::cout << cli->app.help("", CLI::AppFormatMode::All);

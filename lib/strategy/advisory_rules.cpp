@@ -152,7 +152,7 @@ void eviction_strategy_blocks_evict(const AdvisoryInput& in, DecodeContext& ctx)
   ctx.report(Severity::Info, "EvictionStrategyBlocksEvict", in.eviction.path, in.eviction.value.mark,
              "with evictionStrategy LiveMigrate, VMIs that cannot live-migrate refuse eviction, so Evict never "
              "updates them (unless the VMI sets its own evictionStrategy)",
-             "run `oc workload-update plan` to see which VMIs are affected");
+             "check the LiveMigratable condition of VMIs with that strategy: `oc get vmi -A -o wide`");
 }
 
 const std::vector<Rule>& rules() {

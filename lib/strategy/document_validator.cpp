@@ -70,7 +70,7 @@ class Validator {
       d.name_space = md->string_at("namespace");
     }
 
-    if (d.kind.size() > 4 && d.kind.compare(d.kind.size() - 4, 4, "List") == 0 && root.find("items")) {
+    if (d.kind.size() >= 4 && d.kind.compare(d.kind.size() - 4, 4, "List") == 0 && root.find("items")) {
       const Node* items = root.find("items");
       if (items->is_seq()) {
         for (std::size_t i = 0; i < items->items.size(); ++i) object(items->items[i], index, static_cast<int>(i));
@@ -278,7 +278,7 @@ FileReport validate_text(const std::string& file, std::string_view text, const V
     f.line = e.mark().line;
     f.column = e.mark().column;
     f.message = std::string("cannot parse as YAML or JSON: ") + e.what();
-    f.hint = "fix the syntax at that position; validation stopped here";
+    f.hint = e.hint() + " (validation stopped here)";
     report.input_error = f;
     return report;
   }

@@ -65,7 +65,7 @@ class TreeBuilder : public YAML::EventHandler {
     if (alias_nodes_ > limits_.max_alias_nodes)
       throw LoadError("document contains excessive aliasing (aliases expand to more than " +
                           std::to_string(limits_.max_alias_nodes) + " nodes)",
-                      to_mark(mark));
+                      to_mark(mark), "this looks like an alias bomb; write the values out instead of nesting aliases");
     Node copy = it->second;
     copy.mark = to_mark(mark);
     add(std::move(copy), YAML::NullAnchor, mark, "");
@@ -107,7 +107,8 @@ class TreeBuilder : public YAML::EventHandler {
 
   void open(Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
     if (static_cast<int>(stack_.size()) >= limits_.max_depth)
-      throw LoadError("nesting is deeper than " + std::to_string(limits_.max_depth) + " levels", to_mark(mark));
+      throw LoadError("nesting is deeper than " + std::to_string(limits_.max_depth) + " levels", to_mark(mark),
+                      "no Kubernetes object nests this deep; check that this is the file you meant");
     if (!stack_.empty() && stack_.back().node.kind == Kind::Map && !stack_.back().awaiting_value)
       throw LoadError("a mapping key must be a scalar (complex keys are not valid in Kubernetes objects)",
                       to_mark(mark));
@@ -229,10 +230,10 @@ std::string join_path(std::string_view path, std::string_view key) {
 void load_documents(std::string_view text, const std::function<void(Document&&)>& on_document,
                     const LoadLimits& limits) {
   if (util::has_utf16_or_32_bom(text))
-    throw LoadError("input is UTF-16 or UTF-32; convert it to UTF-8 (for example with iconv)", Mark{1, 1});
+    throw LoadError("input is UTF-16 or UTF-32", Mark{1, 1}, "convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8");
   if (auto bad = util::find_non_text(text))
     throw LoadError("input contains " + bad->what + "; YAML and JSON input must be UTF-8 text",
-                    Mark{bad->line, bad->column});
+                    Mark{bad->line, bad->column}, "check that this is a YAML or JSON file and not binary data");
 
   MemoryBuffer buffer(text);
   std::istream in(&buffer);
@@ -249,6 +250,8 @@ void load_documents(std::string_view text, const std::function<void(Document&&)>
       on_document(std::move(doc));
     }
   } catch (const YAML::ParserException& e) {
+    throw LoadError(e.msg, to_mark(e.mark));
+  } catch (const YAML::Exception& e) {
     throw LoadError(e.msg, to_mark(e.mark));
   }
 }

@@ -33,11 +33,14 @@ struct LoadLimits {
 
 class LoadError : public std::runtime_error {
  public:
-  LoadError(const std::string& what, Mark mark) : std::runtime_error(what), mark_(mark) {}
+  LoadError(const std::string& what, Mark mark, std::string hint = "fix the YAML/JSON syntax at that position")
+      : std::runtime_error(what), mark_(mark), hint_(std::move(hint)) {}
   Mark mark() const { return mark_; }
+  const std::string& hint() const { return hint_; }
 
  private:
   Mark mark_;
+  std::string hint_;
 };
 
 // Calls `on_document` for every non-empty document, in order. Throws LoadError on the first
