@@ -1,0 +1,92 @@
+#include "admission.hpp"
+
+#include "eviction_webhook.hpp"
+#include "services.hpp"
+#include "status_errors.hpp"
+
+namespace sim {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kMigrationValidator = "migration-create-validator.kubevirt.io";
+constexpr const char* kControllerServiceAccount = "system:serviceaccount:kubevirt:kubevirt-controller";
+
+[[noreturn]] void deny(const std::string& message) {
+  throw ApiError(422, "", std::string("admission webhook \"") + kMigrationValidator + "\" denied the request: " + message);
+}
+
+bool isFinalPhase(const std::string& p) { return p == "Succeeded" || p == "Failed"; }
+
+void admitMigration(Services& s, const ResourceInfo& r, json& obj, const User& user) {
+  const std::string ns = obj["metadata"].value("namespace", "");
+  const std::string vmiName = obj.value("/spec/vmiName"_json_pointer, "");
+  if (vmiName.empty())
+    throw invalid(r, obj["metadata"].value("name", ""), {{"FieldValueRequired", "Required value", "spec.vmiName"}});
+  if (obj.contains("/spec/priority"_json_pointer) && user.name != kControllerServiceAccount)
+    deny("spec.priority can only be set by the virt-controller service account");
+
+  // Mutating webhook: the VMI label and the controller's finalizer.
+  obj["metadata"]["labels"]["kubevirt.io/vmi-name"] = vmiName;
+  json& fin = obj["metadata"]["finalizers"];
+  if (!fin.is_array()) fin = json::array();
+  if (std::find(fin.begin(), fin.end(), "kubevirt.io/migrationJobFinalize") == fin.end())
+    fin.push_back("kubevirt.io/migrationJobFinalize");
+
+  // Validating webhook.
+  const ResourceInfo& vmis = *findResource("kubevirt.io", "v1", "virtualmachineinstances");
+  ObjPtr v = s.store.get(vmis, ns, vmiName);
+  if (!v) deny("the VMI \"" + ns + "/" + vmiName + "\" does not exist");
+  json vmi = v->parse();
+  if (isFinalPhase(vmi.value("/status/phase"_json_pointer, ""))) deny("Cannot migrate VMI in finalized state.");
+  if (vmi.contains("/status/conditions"_json_pointer))
+    for (const auto& c : vmi["status"]["conditions"])
+      if (c.value("type", "") == "LiveMigratable" && c.value("status", "") == "False")
+        deny("Cannot migrate VMI, Reason: " + c.value("reason", "") + ", Message: " + c.value("message", ""));
+  LabelSelector sel = LabelSelector::parse("kubevirt.io/vmi-name=" + vmiName);
+  Store::ListQuery q;
+  q.ns = ns;
+  q.labels = &sel;
+  for (const auto& m : s.store.list(r, q).items) {
+    json mig = m->parse();
+    if (!isFinalPhase(mig.value("/status/phase"_json_pointer, "")))
+      deny("in-flight migration detected. Active migration job (" + m->name +
+           ") is currently already in progress for VMI " + vmiName + ".");
+  }
+}
+
+}  // namespace
+
+void admitCreate(Services& s, const ResourceInfo& r, json& obj, const User& user, bool) {
+  if (r.plural == "virtualmachineinstancemigrations") admitMigration(s, r, obj, user);
+}
+
+json reviewAccess(const User& user, const json& body) {
+  json out = body;
+  out["metadata"] = {{"creationTimestamp", nullptr}};
+  std::string verb, resource;
+  if (body.contains("/spec/resourceAttributes"_json_pointer)) {
+    const json& ra = body["spec"]["resourceAttributes"];
+    verb = ra.value("verb", "");
+    resource = ra.value("resource", "");
+    if (!ra.value("subresource", "").empty()) resource += "/" + ra.value("subresource", "");
+  } else if (body.contains("/spec/nonResourceAttributes"_json_pointer)) {
+    verb = body["spec"]["nonResourceAttributes"].value("verb", "");
+  }
+  // "create" on selfsubjectaccessreviews is what read-only users may still do; eviction is a create on pods/eviction.
+  const bool allowed = !user.readOnly || verb == "get" || verb == "list" || verb == "watch" ||
+                       (verb == "create" && resource == "selfsubjectaccessreviews");
+  out["status"] = {{"allowed", allowed}};
+  if (!allowed) out["status"]["reason"] = "user \"" + user.name + "\" is read-only in the simulator";
+  return out;
+}
+
+json reviewSelf(const User& user, const json& body) {
+  json out = body;
+  out["metadata"] = {{"creationTimestamp", nullptr}};
+  out["status"] = {{"userInfo", {{"username", user.name}, {"groups", user.groups}}}};
+  return out;
+}
+
+}  // namespace sim

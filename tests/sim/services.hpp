@@ -1,0 +1,51 @@
+// Everything a request handler needs, wired once by the server.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "audit.hpp"
+#include "auth.hpp"
+#include "faults.hpp"
+#include "knobs.hpp"
+#include "request_info.hpp"
+#include "store.hpp"
+
+namespace sim {
+
+struct Services {
+  Store& store;
+  Faults& faults;
+  Authenticator& auth;
+  AuditLog& audit;
+  Knobs& knobs;
+  std::chrono::seconds pageTokenTtl{300};
+  std::chrono::seconds bookmarkInterval{60};
+  const std::atomic<bool>* stopping = nullptr;
+  std::string serverAddress;  // host:port as clients reach it
+};
+
+// One resource request in flight.
+struct Call {
+  const httplib::Request& req;
+  httplib::Response& res;
+  const RequestInfo& info;
+  const User& user;
+  bool dryRun;
+  nlohmann::json& audit;  // handlers add "mutation" and "resourceVersion"
+};
+
+// Serves a resource request; throws ApiError for API errors.
+void handleResource(Services& s, Call& c);
+
+// Deletes one object with the API server's semantics: finalizers defer removal
+// (deletionTimestamp only); pods terminate gracefully when the podTerminationSeconds
+// knob is positive. opts is a DeleteOptions body (preconditions, gracePeriodSeconds).
+Store::DeleteResult deleteObject(Services& s, const ResourceInfo& r, const std::string& ns, const std::string& name,
+                                 const nlohmann::json& opts, bool dryRun);
+
+}  // namespace sim
