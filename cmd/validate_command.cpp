@@ -45,7 +45,7 @@ int run_validate(Cli& cli, const CLI::App& sub, const ValidateFlags& flags) {
                                                : std::string())
                 << ": " << file.input_error->message << "\n";
 
-  if (format == "json") std::cout << render::validate_json(run).dump(2) << "\n";
+  if (format == "json") render::write_validate_json(std::cout, run);
   else if (format == "yaml") std::cout << yaml::json_to_yaml(render::validate_json(run));
   else if (format == "junit") std::cout << render::validate_junit(run);
   else {

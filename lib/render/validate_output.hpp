@@ -1,5 +1,6 @@
 #pragma once
 // Renderings of a `validate` run: compiler-style text, the JSON/YAML contract, and JUnit XML.
+#include <ostream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,10 @@ std::string validate_text(const strategy::ValidationRun& run, const Colour& colo
 
 // {kind, valid, strict, complete, summary, findings[], documents[]} — the documented contract.
 nlohmann::json validate_json(const strategy::ValidationRun& run);
+
+// The same JSON written as it is produced, element by element, so a run over a large input does not
+// hold a second copy of everything as a JSON tree.
+void write_validate_json(std::ostream& out, const strategy::ValidationRun& run);
 
 // One <testcase> per document (and per unreadable input), for CI systems.
 std::string validate_junit(const strategy::ValidationRun& run);
