@@ -1,8 +1,10 @@
 #include "kube/http_transport.hpp"
 
+#include <atomic>
 #include <cctype>
 #include <cstring>
 #include <exception>
+#include <sys/socket.h>
 
 #include <curl/curl.h>
 
@@ -18,7 +20,20 @@ struct Exchange {
   CURL* curl = nullptr;
   HttpResponse* resp = nullptr;
   std::exception_ptr error;
+  // The connection's socket once known, so a stop request can shut it down
+  // and wake a transfer blocked in recv() at once (a watch waiting for events).
+  std::mutex sock_mu;
+  curl_socket_t sock = CURL_SOCKET_BAD;
+  bool stopped = false;
 };
+
+void remember_socket(Exchange* ex) {
+  std::lock_guard<std::mutex> lock(ex->sock_mu);
+  if (ex->sock != CURL_SOCKET_BAD) return;
+  curl_socket_t s = CURL_SOCKET_BAD;
+  if (curl_easy_getinfo(ex->curl, CURLINFO_ACTIVESOCKET, &s) == CURLE_OK) ex->sock = s;
+  if (ex->stopped && ex->sock != CURL_SOCKET_BAD) ::shutdown(ex->sock, SHUT_RDWR);
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -29,6 +44,7 @@ bool iequals(std::string_view a, std::string_view b) {
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* ex = static_cast<Exchange*>(user);
+  remember_socket(ex);
   std::string_view line(data, size * n);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   if (line.rfind("HTTP/", 0) == 0) {
@@ -217,10 +233,13 @@ HttpResponse HttpTransport::perform(const HttpRequest& req) {
   }
 
   CURL* c = static_cast<CURL*>(acquire());
-  // reset keeps live connections, the TLS session cache and the DNS cache.
+  // reset keeps live connections and the DNS cache.
   curl_easy_reset(c);
   HttpResponse resp;
-  Exchange ex{&req, c, &resp, nullptr};
+  Exchange ex;
+  ex.req = &req;
+  ex.curl = c;
+  ex.resp = &resp;
   Target target = make_target(req.url, config_.server_name);
   char errbuf[CURL_ERROR_SIZE] = {0};
 
@@ -237,7 +256,10 @@ HttpResponse HttpTransport::perform(const HttpRequest& req) {
   if (!config_.user_agent.empty()) curl_easy_setopt(c, CURLOPT_USERAGENT, config_.user_agent.c_str());
   if (!config_.disable_compression) curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 
-  // TLS.
+  // TLS. No session resumption: client-go never resumes TLS sessions, and
+  // servers that verify client certificates without a session id context
+  // (OpenSSL) fail resumed handshakes with "internal error".
+  curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 0L);
   if (config_.insecure) {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -261,6 +283,12 @@ HttpResponse HttpTransport::perform(const HttpRequest& req) {
   // never for loopback servers (Go's ProxyFromEnvironment skips them too).
   if (!config_.proxy_url.empty()) curl_easy_setopt(c, CURLOPT_PROXY, config_.proxy_url.c_str());
   else if (target.loopback) curl_easy_setopt(c, CURLOPT_PROXY, "");
+
+  // libcurl silently re-sends a request once when a reused keep-alive
+  // connection turns out dead, even a POST. Go does not replay non-idempotent
+  // requests, and neither may we (an eviction or create could run twice), so
+  // they always get a connection of their own.
+  if (req.method == "POST" || req.method == "PATCH") curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
 
   // Method and body.
   if (req.method == "GET") {
@@ -290,7 +318,15 @@ HttpResponse HttpTransport::perform(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, &ex);
 
   auto start = std::chrono::steady_clock::now();
-  CURLcode rc = curl_easy_perform(c);
+  CURLcode rc;
+  {
+    std::stop_callback on_stop(req.stop, [&ex] {
+      std::lock_guard<std::mutex> lock(ex.sock_mu);
+      ex.stopped = true;
+      if (ex.sock != CURL_SOCKET_BAD) ::shutdown(ex.sock, SHUT_RDWR);
+    });
+    rc = curl_easy_perform(c);
+  }
   resp.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   long code = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
@@ -305,7 +341,7 @@ HttpResponse HttpTransport::perform(const HttpRequest& req) {
 
   try {
     if (ex.error) std::rethrow_exception(ex.error);
-    if (rc == CURLE_ABORTED_BY_CALLBACK && req.stop.stop_requested()) throw CancelledError();
+    if (rc != CURLE_OK && req.stop.stop_requested()) throw CancelledError();
     if (rc != CURLE_OK) throw_transport(rc, c, target, errbuf, config_);
   } catch (...) {
     release(c);
