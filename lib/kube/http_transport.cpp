@@ -119,6 +119,12 @@ Target make_target(const std::string& url, const std::string& server_name) {
   return t;
 }
 
+// Go resolves names through a SOCKS5 proxy (remote DNS); curl needs socks5h for that.
+std::string proxy_for_curl(const std::string& url) {
+  if (url.rfind("socks5://", 0) == 0) return "socks5h://" + url.substr(9);
+  return url;
+}
+
 void set_blob(CURL* c, CURLoption opt, const std::string& pem) {
   curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
   curl_easy_setopt(c, opt, &blob);
@@ -281,7 +287,7 @@ HttpResponse HttpTransport::perform(const HttpRequest& req) {
   }
   // Proxy: the kubeconfig's proxy-url, else the environment (like Go), but
   // never for loopback servers (Go's ProxyFromEnvironment skips them too).
-  if (!config_.proxy_url.empty()) curl_easy_setopt(c, CURLOPT_PROXY, config_.proxy_url.c_str());
+  if (!config_.proxy_url.empty()) curl_easy_setopt(c, CURLOPT_PROXY, proxy_for_curl(config_.proxy_url).c_str());
   else if (target.loopback) curl_easy_setopt(c, CURLOPT_PROXY, "");
 
   // libcurl silently re-sends a request once when a reused keep-alive
@@ -331,6 +337,7 @@ HttpResponse HttpTransport::perform(const HttpRequest& req) {
   long code = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
   resp.code = static_cast<int>(code);
+  curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &resp.new_connections);
 
   // Drop the blobs' copies of key material held by the handle.
   curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, nullptr);

@@ -45,6 +45,7 @@ struct HttpResponse {
   Headers headers;
   std::string body;  // whole body unless streamed
   std::chrono::milliseconds elapsed{0};
+  long new_connections = 0;  // 0 when a kept-alive connection was reused
 
   // First value of a header (case-insensitive), empty when absent.
   std::string header(std::string_view name) const;

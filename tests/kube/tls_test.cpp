@@ -104,3 +104,42 @@ TEST_CASE("transport: connection refused is kubectl's message and is not retried
   }
   CHECK(retries == 2);
 }
+
+TEST_CASE("transport: kept-alive connections are reused for reads; writes get their own") {
+  if (!sim_available()) return;
+  SimProcess sim;
+  Client c(sim.rest_config("sim"));
+  Request get;
+  get.path = "/api/v1/namespaces";
+  auto first = c.send(get);
+  auto second = c.send(get);
+  auto third = c.send(get);
+  CHECK(first.new_connections == 1);
+  CHECK(second.new_connections == 0);
+  CHECK(third.new_connections == 0);
+  Request post;
+  post.method = "POST";
+  post.path = "/api/v1/namespaces";
+  post.body = R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"reuse"}})";
+  CHECK(c.send(post).new_connections == 1);
+}
+
+TEST_CASE("transport: credentials are never sent over plain HTTP") {
+  if (!sim_available()) return;
+  SimProcess sim({"--plain-http"});
+  REQUIRE(sim.url().rfind("http://", 0) == 0);
+  // The kubeconfig has a token for this user; over http:// client-go drops it, and so do we.
+  ConfigOverrides o;
+  o.kubeconfig = sim.kubeconfig();
+  o.context = "sim";
+  RestConfig rc = resolve_client_config(o, Env::system()).rest;
+  CHECK(rc.bearer_token.empty());
+  rc.bearer_token = "sim-admin-token";  // even when forced into the config
+  Client c(rc);
+  try {
+    c.list(kNamespaces);
+    FAIL("an anonymous request was accepted");
+  } catch (const ApiError& e) {
+    CHECK(e.code() == 401);
+  }
+}
