@@ -4,7 +4,10 @@
 #include <iostream>
 
 #include "cli_app.hpp"
+#include "cluster/cluster_validation.hpp"
 #include "completion_registry.hpp"
+#include "kube_flags.hpp"
+#include "kube_session.hpp"
 #include "render/validate_output.hpp"
 #include "strategy/validation_run.hpp"
 #include "util/size_parse.hpp"
@@ -19,12 +22,15 @@ struct ValidateFlags {
   std::string field_validation = "Strict";
   bool strict = false;
   std::string max_input_size = "64Mi";
+  bool from_cluster = false;
+  kube::ConfigOverrides kube;
 };
 
 int run_validate(Cli& cli, const CLI::App& sub, const ValidateFlags& flags) {
   const std::string format = resolve_output_format(sub, cli.global.output);
-  if (flags.files.empty())
-    throw CLI::ValidationError("validate needs input: -f FILE (repeatable), -f - for stdin, or -f DIRECTORY");
+  if (flags.files.empty() && !flags.from_cluster)
+    throw CLI::ValidationError(
+        "validate needs input: -f FILE (repeatable), -f - for stdin, -f DIRECTORY, or --from-cluster");
   strategy::ValidateInputsOptions options;
   options.strict = flags.strict;
   options.validate.field_validation = *strategy::parse_field_validation(flags.field_validation);
@@ -35,6 +41,11 @@ int run_validate(Cli& cli, const CLI::App& sub, const ValidateFlags& flags) {
   options.input_limits.max_bytes = *limit;
 
   strategy::ValidationRun run = strategy::validate_inputs(flags.files, options);
+  if (flags.from_cluster) {
+    KubeSession session = connect(flags.kube, cli.global);
+    strategy::ValidationRun live = cluster::validate_cluster(*session.client, options.validate, flags.strict);
+    for (auto& f : live.files) run.files.push_back(std::move(f));
+  }
 
   // Inputs that could not be read at all are operational errors: say so on stderr too.
   for (const auto& file : run.files)
@@ -82,6 +93,10 @@ void register_validate_command(Cli& cli) {
                   "Refuse inputs larger than this (bytes, or with a suffix such as 64Mi or 200MB)")
       ->type_name("SIZE")
       ->capture_default_str();
+  sub->add_flag("--from-cluster", flags->from_cluster,
+                "Read the live HyperConverged CR (openshift-cnv/kubevirt-hyperconverged, else any) and the KubeVirt "
+                "CR, validate them, and report drift between them");
+  add_kube_flags(*sub, flags->kube);
   sub->footer(
       "Output formats (-o): text (default), json, yaml, junit.\n"
       "Exit status: 0 valid; 1 invalid (an error, or a warning with --strict); 2 could not validate "
