@@ -25,3 +25,21 @@ finish() {
   echo "$PASSES passed, $FAILS failed"
   [ "$FAILS" -eq 0 ]
 }
+
+# start_sim SIM_BINARY [sim args...]: starts kubevirt-sim on loopback, waits (bounded) for it to be
+# ready, and sets KCFG to its kubeconfig. The simulator is killed when the script exits.
+start_sim() {
+  local sim=$1; shift
+  SIMDIR="$TMP/sim"
+  mkdir -p "$SIMDIR"
+  "$sim" --state-dir "$SIMDIR" "$@" > "$TMP/sim.log" 2>&1 &
+  SIM_PID=$!
+  trap 'kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+  for _ in $(seq 1 100); do
+    [ -f "$SIMDIR/ready.json" ] && break
+    kill -0 "$SIM_PID" 2>/dev/null || { cat "$TMP/sim.log" >&2; echo "simulator exited" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -f "$SIMDIR/ready.json" ] || { echo "simulator not ready after 10 s" >&2; exit 1; }
+  KCFG="$SIMDIR/kubeconfig"
+}
