@@ -34,6 +34,40 @@ _kubectl_workload_update() {
             COMPREPLY=( $(compgen -W "Strict Warn Ignore" -- "$cur") ); return ;;
         "validate:--max-input-size")
             COMPREPLY=(); return ;;
+        "validate:--kubeconfig")
+            COMPREPLY=(); return ;;
+        "validate:--context")
+            COMPREPLY=(); return ;;
+        "validate:--cluster")
+            COMPREPLY=(); return ;;
+        "validate:--user")
+            COMPREPLY=(); return ;;
+        "validate:-n"|"validate:--namespace")
+            COMPREPLY=(); return ;;
+        "validate:-s"|"validate:--server")
+            COMPREPLY=(); return ;;
+        "validate:--token")
+            COMPREPLY=(); return ;;
+        "validate:--certificate-authority")
+            COMPREPLY=(); return ;;
+        "validate:--client-certificate")
+            COMPREPLY=(); return ;;
+        "validate:--client-key")
+            COMPREPLY=(); return ;;
+        "validate:--tls-server-name")
+            COMPREPLY=(); return ;;
+        "validate:--as")
+            COMPREPLY=(); return ;;
+        "validate:--as-group")
+            COMPREPLY=(); return ;;
+        "validate:--as-uid")
+            COMPREPLY=(); return ;;
+        "validate:--request-timeout")
+            COMPREPLY=(); return ;;
+        "validate:--qps")
+            COMPREPLY=(); return ;;
+        "validate:--burst")
+            COMPREPLY=(); return ;;
         "validate:-o"|"validate:--output")
             COMPREPLY=( $(compgen -W "text json yaml junit" -- "$cur") ); return ;;
         "validate:-v"|"validate:--v")
@@ -50,7 +84,7 @@ _kubectl_workload_update() {
     if [[ "$cur" == -* ]]; then
         case "$cmd" in
             "") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
-            "validate") COMPREPLY=( $(compgen -W "-h --help -f --filename --field-validation --strict --max-input-size --version -o --output -v --v" -- "$cur") ) ;;
+            "validate") COMPREPLY=( $(compgen -W "-h --help -f --filename --field-validation --strict --max-input-size --from-cluster --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "version") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
             "completion") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
         esac
