@@ -112,6 +112,13 @@ out=$(k patch vmi vmi-a -n e2e --type=json -p '[{"op":"test","path":"/metadata/n
 echo "$out" | grep -q 'invalid: .*testing value /metadata/name failed: test failed' &&
   pass "failed JSON patch test is a 422" || fail "json patch test: $out"
 
+# --- status subresource: status writes change only .status, main writes ignore .status ---
+k patch vmi vmi-a -n e2e --subresource=status --type=merge \
+  -p '{"status":{"simNote":"from-status"},"metadata":{"labels":{"ignored":"yes"}}}' >/dev/null
+k patch vmi vmi-a -n e2e --type=merge -p '{"status":{"simNote":"from-main"}}' >/dev/null
+[ "$(k get vmi vmi-a -n e2e -o jsonpath='{.status.simNote}/{.metadata.labels.ignored}')" = "from-status/" ] &&
+  pass "status subresource semantics" || fail "status subresource: $(k get vmi vmi-a -n e2e -o jsonpath='{.status.simNote}/{.metadata.labels.ignored}')"
+
 # --- create with generateName, delete ---
 cat >"$TMP/vmim.yaml" <<YAML
 apiVersion: kubevirt.io/v1
@@ -132,7 +139,8 @@ echo "$out" | grep -q 'in-flight migration detected' && pass "second migration f
 sed 's/vmiName: vmi-a/vmiName: vmi-c/' "$TMP/vmim.yaml" >"$TMP/vmim-c.yaml"
 out=$(k create -f "$TMP/vmim-c.yaml" 2>&1)
 echo "$out" | grep -q 'DisksNotLiveMigratable' && pass "migration of a non-migratable VMI is denied" || fail "not migratable: $out"
-out=$(k create -f "$TMP/vmim.yaml" --dry-run=server 2>&1)
+out=$(k create -f "$TMP/vmim-c.yaml" --dry-run=server 2>&1)
+echo "$out" | grep -q 'DisksNotLiveMigratable' && pass "server-side dry-run create runs admission" || fail "dry-run create: $out"
 k delete vmim "$mig" -n e2e --dry-run=server >/dev/null 2>&1
 k get vmim "$mig" -n e2e >/dev/null 2>&1 && pass "server-side dry-run delete keeps the object" || fail "dry-run delete removed it"
 out=$(k delete vmim "$mig" -n e2e 2>&1)
@@ -157,6 +165,10 @@ echo "$out" | grep -q 'cannot impersonate' && pass "readonly may not impersonate
 grep -q 'sim-admin-token\|sim-readonly-token' "$TMP/audit.jsonl" && fail "audit log contains a token" || pass "audit log has no token values"
 
 # --- eviction through kubectl drain: KubeVirt webhook, plain pod, PodDisruptionBudget ---
+k drain e2e-worker-1 --pod-selector kubevirt.io=virt-launcher --force --dry-run=server --timeout=2s >/dev/null 2>&1
+[ -z "$(k get vmi vmi-a -n e2e -o jsonpath='{.status.evacuationNodeName}')" ] && k get pod virt-launcher-vmi-a-abcde -n e2e >/dev/null 2>&1 &&
+  pass "drain --dry-run=server changes nothing" || fail "dry-run drain changed state"
+k uncordon e2e-worker-1 >/dev/null
 out=$(k drain e2e-worker-2 --force --ignore-daemonsets --timeout=3s 2>&1)
 echo "$out" | grep -q 'Eviction triggered evacuation of VMI \\"e2e/vmi-b\\"\|Eviction triggered evacuation of VMI "e2e/vmi-b"' &&
   pass "drain: the eviction webhook answered 429 and triggered evacuation" || fail "drain webhook: $out"
@@ -167,6 +179,18 @@ echo "$out" | grep -q 'Eviction triggered evacuation of VMI \\"e2e/vmi-b\\"\|Evi
 out=$(k drain e2e-worker-1 --pod-selector app=guarded --force --timeout=3s 2>&1)
 echo "$out" | grep -q "Cannot evict pod as it would violate the pod's disruption budget" &&
   pass "drain: PodDisruptionBudget answered 429" || fail "PDB: $out"
+cat >"$TMP/pdb2.yaml" <<YAML
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: guarded-too, namespace: e2e}
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {app: guarded}}
+YAML
+k create -f "$TMP/pdb2.yaml" >/dev/null
+out=$(k drain e2e-worker-1 --pod-selector app=guarded --force --timeout=3s 2>&1)
+echo "$out" | grep -q "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support." &&
+  pass "drain: two PodDisruptionBudgets answer 500" || fail "two PDBs: $out"
 out=$(k drain e2e-worker-1 --pod-selector kubevirt.io=virt-launcher --force --timeout=3s 2>&1)
 echo "$out" | grep -q 'vmi-c is configured with an eviction strategy but is not live-migratable' &&
   pass "drain: LiveMigrate but not migratable is denied" || fail "not migratable eviction: $out"
