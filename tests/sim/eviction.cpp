@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "body.hpp"
 #include "eviction_webhook.hpp"
 #include "http_util.hpp"
 #include "services.hpp"
@@ -101,8 +102,8 @@ PdbVerdict evaluatePdb(const json& pdb, const std::vector<json>& pods) {
 
 void handleEviction(Services& s, Call& c) {
   const ResourceInfo& pods = res("", "v1", "pods");
-  json body = json::parse(c.req.body.empty() ? "{}" : c.req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) throw badRequest("invalid Eviction in request body");
+  json body = readBody(c.req, true);
+  if (!body.is_object()) throw badRequest("invalid Eviction in request body");
   const std::string apiVersion = body.value("apiVersion", "");
   if (body.value("kind", "") != "Eviction" || (apiVersion != "policy/v1" && apiVersion != "policy/v1beta1"))
     throw badRequest("the body must be a policy/v1 or policy/v1beta1 Eviction (got kind \"" + body.value("kind", "") +

@@ -1,8 +1,7 @@
 // REST verbs on resources: get, list, create, update, patch, delete,
 // deletecollection; watch and eviction are delegated.
-#include <yaml-cpp/yaml.h>
-
 #include "admission.hpp"
+#include "body.hpp"
 #include "eviction.hpp"
 #include "http_util.hpp"
 #include "ids.hpp"
@@ -12,7 +11,6 @@
 #include "status_errors.hpp"
 #include "table.hpp"
 #include "watch.hpp"
-#include "yaml_json.hpp"
 
 namespace sim {
 
@@ -21,24 +19,6 @@ using nlohmann::json;
 namespace {
 
 const ResourceInfo& namespacesRes() { return *findResource("", "v1", "namespaces"); }
-
-json readBody(const httplib::Request& req) {
-  if (req.body.empty()) throw badRequest("the body of the request was empty");
-  const std::string ct = req.get_header_value("Content-Type");
-  if (ct.find("protobuf") != std::string::npos || ct.find("cbor") != std::string::npos)
-    throw unsupportedMediaType("the body of the request was in an unknown format - accepted media types include: "
-                               "application/json, application/yaml");
-  if (ct.rfind("application/yaml", 0) == 0) {
-    try {
-      return yamlToJson(YAML::Load(req.body));
-    } catch (const YAML::Exception& e) {
-      throw badRequest(std::string("error converting YAML to JSON: ") + e.what());
-    }
-  }
-  json j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded()) throw badRequest("couldn't get version/kind; json parse error: invalid JSON in request body");
-  return j;
-}
 
 bool validSubdomain(const std::string& n) {
   if (n.empty() || n.size() > 253) return false;
@@ -355,9 +335,8 @@ void doPatch(Services& s, Call& c) {
 }
 
 json deleteOptions(const httplib::Request& req) {
-  if (req.body.empty()) return json::object();
-  json o = json::parse(req.body, nullptr, false);
-  if (o.is_discarded() || !o.is_object()) throw badRequest("invalid DeleteOptions in request body");
+  json o = readBody(req, true);
+  if (!o.is_object()) throw badRequest("invalid DeleteOptions in request body");
   return o;
 }
 

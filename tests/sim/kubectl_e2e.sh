@@ -155,6 +155,11 @@ echo "$out" | grep -q 'Forbidden.*User "readonly" cannot create resource "virtua
 out=$(k --context sim-cert get kv -n kubevirt kubevirt -o jsonpath='{.status.phase}' 2>&1)
 [ "$out" = Deployed ] && pass "client-certificate context (CN sim-cert-user)" || fail "cert context: $out"
 grep -q '"user":"sim-cert-user"' "$TMP/audit.jsonl" && pass "audit log records the certificate user" || fail "audit cert user"
+k --context sim-cert auth whoami 2>&1 | grep -q 'sim-cert-user' && pass "kubectl auth whoami (SelfSubjectReview, protobuf body)" || fail "whoami"
+[ "$(k auth can-i create virtualmachineinstancemigrations.kubevirt.io -n e2e 2>&1)" = yes ] &&
+  k --context sim-readonly auth can-i create virtualmachineinstancemigrations.kubevirt.io -n e2e 2>&1 | grep -q '^no' &&
+  [ "$(k --context sim-readonly auth can-i list pods -n e2e 2>&1)" = yes ] &&
+  pass "kubectl auth can-i (SelfSubjectAccessReview) for admin and readonly" || fail "auth can-i"
 out=$(timeout 30 kubectl --kubeconfig "$STATE/kubeconfig" --cache-dir "$TMP/cache" --token wrong get pods 2>&1)
 echo "$out" | grep -qi 'unauthorized\|must be logged in' && pass "a wrong token is 401" || fail "wrong token: $out"
 k get pods -n e2e --as someone --as-group team-a -o name >/dev/null 2>&1 &&

@@ -21,6 +21,7 @@ struct WatchState {
   LabelSelector labels;
   FieldSelector fields;
   bool sendInitial = false;  // no resourceVersion: start with ADDED for every current object
+  bool initialEventsEnd = false;  // sendInitialEvents=true: mark the end of them with a bookmark
   uint64_t cursor = 0;       // last global resourceVersion delivered or scanned
   bool bookmarks = false;
   Clock::time_point deadline;
@@ -72,7 +73,15 @@ void serveWatch(Services& s, Call& c) {
     throw badRequest(e.what());
   }
   const std::string rv = param(c.req, "resourceVersion");
-  if (rv.empty() || rv == "0") {
+  if (param(c.req, "sendInitialEvents") == "true") {
+    // Streaming list (WatchList): initial state, then a bookmark annotated k8s.io/initial-events-end.
+    if (param(c.req, "allowWatchBookmarks") != "true" || param(c.req, "resourceVersionMatch") != "NotOlderThan")
+      throw invalid(*c.info.resource, "",
+                    {{"FieldValueForbidden", "sendInitialEvents requires allowWatchBookmarks=true and "
+                                             "resourceVersionMatch=NotOlderThan", "sendInitialEvents"}});
+    w->sendInitial = true;
+    w->initialEventsEnd = true;
+  } else if (rv.empty() || rv == "0") {
     w->sendInitial = true;
   } else {
     char* end = nullptr;
@@ -128,6 +137,13 @@ void serveWatch(Services& s, Call& c) {
             if (w->closeAfterEvents && ++w->sent >= w->closeAfterEvents) return finish();
           }
           w->cursor = lr.rv;
+          if (w->initialEventsEnd) {
+            json bm = {{"kind", w->resource->kind},
+                       {"apiVersion", w->resource->apiVersion()},
+                       {"metadata", {{"resourceVersion", std::to_string(w->cursor)},
+                                     {"annotations", {{"k8s.io/initial-events-end", "true"}}}}}};
+            if (!write(eventLine("BOOKMARK", bm.dump()))) return false;
+          }
         }
         auto lastBookmark = Clock::now();
         for (;;) {
