@@ -252,7 +252,12 @@ int runServer(const Config& cfg) {
     Services services{store, faults, auth, audit, knobs, std::chrono::seconds(cfg.pageTokenTtl),
                       std::chrono::seconds(std::max(1, cfg.bookmarkInterval)), &stopping, ""};
 
-    // Cluster state.
+    // Cluster state: the namespaces every cluster has, then the fleet and the scenarios.
+    const ResourceInfo& nsRes = *findResource("", "v1", "namespaces");
+    for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"})
+      store.upsert(nsRes, {{"apiVersion", "v1"}, {"kind", "Namespace"},
+                           {"metadata", {{"name", ns}, {"labels", {{"kubernetes.io/metadata.name", ns}}}}},
+                           {"spec", {{"finalizers", {"kubernetes"}}}}, {"status", {{"phase", "Active"}}}});
     if (cfg.generate > 0) {
       FleetSummary sum;
       generateFleet(cfg.generate, cfg.seed, [&](const ResourceInfo& r, json&& o) { store.upsert(r, std::move(o)); }, &sum);
