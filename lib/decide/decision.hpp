@@ -1,0 +1,55 @@
+#pragma once
+// The outcome for one VMI: an action and one stable reason code (part of the JSON contract and
+// documented in the man page), with the facts that led there.
+#include <string>
+
+#include "cluster/snapshot.hpp"
+
+namespace wu::decide {
+
+enum class Action { LiveMigrate, Evict, Skip, None };
+
+enum class Reason {
+  NotRunning,                 // None: phase is not Running, or final
+  Terminating,                // None: deletionTimestamp set
+  ChangeAborted,              // None: KubeVirt will cancel its in-flight update migration (hotplug undone)
+  UpToDate,                   // None: not outdated, no migration needed
+  MigrationInProgress,        // Skip: migrating now, or has an unfinished VMIM
+  NoUpdateMethods,            // Skip: neither LiveMigrate nor Evict enabled
+  NotLiveMigratable,          // Skip (LiveMigrate only) / Evict (both methods)
+  EvictionBlocked,            // Skip: evictionStrategy LiveMigrate, not migratable: the webhook refuses for ever
+  ExternalEviction,           // Skip: evictionStrategy External: left to an external actor
+  EvictionDisabled,           // Skip: batchEvictionSize <= 0
+  MigrationsDisabled,         // Skip: parallelMigrationsPerCluster is 0
+  NoLauncherPod,              // Skip: would be evicted, but it has no launcher pod to evict
+  LiveMigratable,             // LiveMigrate
+  EvictionTriggersMigration,  // LiveMigrate: the eviction webhook turns the eviction into a migration
+  LiveMigrateNotEnabled,      // Evict: Evict only
+};
+
+// Why the VMI counts as outdated (or needs a migration).
+enum class Trigger { None, LauncherImage, OutdatedLabel, HotplugCPU, HotplugMemory, MigrationRequired, VolumesChange, PreUpgrade };
+
+enum class AfterEviction { NotApplicable, Restart, StaysDown };
+
+const char* action_name(Action a);
+const char* reason_name(Reason r);
+const char* trigger_name(Trigger t);
+const char* after_eviction_name(AfterEviction a);
+
+struct Decision {
+  const cluster::Vmi* vmi = nullptr;
+  Action action = Action::None;
+  Reason reason = Reason::UpToDate;
+  std::string message;                 // one sentence for humans
+  bool outdated = false;               // counted in KubeVirt's outdated total
+  Trigger trigger = Trigger::None;
+  bool migratable = false;             // LiveMigratable condition is True
+  std::string eviction_strategy;       // effective: the VMI's own, else the cluster default ("" = none)
+  std::string run_strategy;            // of the owning VM; "" for a standalone VMI
+  AfterEviction after_eviction = AfterEviction::NotApplicable;
+  int wave = 0;                        // LiveMigrate: 1-based migration wave
+  int batch = 0;                       // Evict: 1-based eviction batch
+};
+
+}  // namespace wu::decide
