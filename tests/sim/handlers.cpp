@@ -43,6 +43,30 @@ void checkTypeMeta(const json& body, const ResourceInfo& r) {
                      ": the kind in the data does not match the resource");
 }
 
+// Typed fields the API server would fail to decode (labels that are numbers, say).
+void checkMetaTypes(const json& body) {
+  if (!body.contains("metadata")) return;
+  const json& md = body["metadata"];
+  if (!md.is_object()) throw badRequest("metadata must be an object");
+  for (const char* k : {"name", "generateName", "namespace", "resourceVersion", "uid"})
+    if (md.contains(k) && !md[k].is_string() && !md[k].is_null())
+      throw badRequest(std::string("json: cannot unmarshal ") + md[k].type_name() +
+                       " into Go struct field ObjectMeta.metadata." + k + " of type string");
+  for (const char* k : {"labels", "annotations"}) {
+    if (!md.contains(k) || md[k].is_null()) continue;
+    if (!md[k].is_object()) throw badRequest(std::string("metadata.") + k + " must be a map of strings");
+    for (auto& [key, v] : md[k].items())
+      if (!v.is_string())
+        throw badRequest(std::string("json: cannot unmarshal ") + v.type_name() + " into Go struct field ObjectMeta.metadata." +
+                         k + " of type string");
+  }
+  if (md.contains("finalizers") && !md["finalizers"].is_null()) {
+    if (!md["finalizers"].is_array()) throw badRequest("metadata.finalizers must be a list of strings");
+    for (const auto& f : md["finalizers"])
+      if (!f.is_string()) throw badRequest("metadata.finalizers must be a list of strings");
+  }
+}
+
 json specPart(const json& obj) {
   json o = obj;
   o.erase("metadata");
@@ -54,6 +78,7 @@ json specPart(const json& obj) {
 // with the API server's rules: status writes change only .status, spec writes
 // ignore .status, system metadata is kept, generation follows spec changes.
 void applyWrite(const ResourceInfo& r, const std::string& subresource, json& cur, json body) {
+  checkMetaTypes(body);
   const json& cmd = cur["metadata"];
   json bmd = body.contains("metadata") && body["metadata"].is_object() ? body["metadata"] : json::object();
   const std::string bodyRv = bmd.value("resourceVersion", "");
@@ -233,8 +258,11 @@ void doCreate(Services& s, Call& c) {
   const auto& r = *c.info.resource;
   if (!c.info.subresource.empty() || !c.info.name.empty())
     throw methodNotAllowed("the server does not allow this method on the requested resource");
+  if (r.namespaced && c.info.ns.empty())
+    throw methodNotAllowed("the server does not allow this method on the requested resource");
   json body = readBody(c.req);
   checkTypeMeta(body, r);
+  checkMetaTypes(body);
   if (r.createOnly) {
     json out = r.plural == "selfsubjectreviews" ? reviewSelf(c.user, body) : reviewAccess(c.user, body);
     sendBody(c.req, c.res, 201, out.dump());
@@ -264,6 +292,10 @@ void doCreate(Services& s, Call& c) {
     body.erase("status");
     if (r.plural == "pods") body["status"] = {{"phase", "Pending"}, {"qosClass", "BestEffort"}};
     if (r.plural == "namespaces") body["status"] = {{"phase", "Active"}};
+  }
+  if (r.plural == "namespaces") {
+    body["spec"]["finalizers"] = {"kubernetes"};
+    body["metadata"]["labels"]["kubernetes.io/metadata.name"] = body["metadata"].value("name", "");
   }
   admitCreate(s, r, body, c.user, c.dryRun);
   ObjPtr created;

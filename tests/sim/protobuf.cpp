@@ -152,6 +152,13 @@ std::optional<json> decodeKubernetesProtobuf(const std::string& body, std::strin
     // Nothing to read: the answer is about the caller.
   } else if (kind == "Eviction") {
     if (auto d = sub(obj, 2)) out["deleteOptions"] = deleteOptions(*d);
+  } else if (kind == "Namespace") {  // kubectl create namespace
+    json finalizers = json::array();
+    if (auto spec = sub(obj, 2)) {
+      auto [b, e] = spec->equal_range(1);
+      for (auto it = b; it != e; ++it) finalizers.push_back(it->second.bytes);
+    }
+    out["spec"] = {{"finalizers", finalizers}};
   } else if (kind == "DeleteOptions") {
     json o = deleteOptions(obj);
     o["apiVersion"] = apiVersion;

@@ -1,5 +1,5 @@
 // The few Kubernetes protobuf bodies kubectl sends for built-in kinds
-// (kubectl auth can-i / whoami, typed-client evictions), decoded to JSON.
+// (kubectl auth can-i / whoami, create namespace, typed-client evictions), decoded to JSON.
 // Wire format: "k8s\0" + runtime.Unknown{typeMeta, raw}; raw is the object.
 #pragma once
 
@@ -10,7 +10,7 @@
 namespace sim {
 
 // The object as JSON, or nullopt (with why) for malformed input or a kind not
-// decoded here: SelfSubjectAccessReview, SelfSubjectReview, Eviction, DeleteOptions.
+// decoded here: SelfSubjectAccessReview, SelfSubjectReview, Eviction, Namespace, DeleteOptions.
 std::optional<nlohmann::json> decodeKubernetesProtobuf(const std::string& body, std::string& why);
 
 }  // namespace sim

@@ -206,6 +206,9 @@ void Dispatcher::operator()(const httplib::Request& req, httplib::Response& res)
     dryRun = call.dryRun;
   } catch (const ApiError& e) {
     sendError(req, res, e);
+  } catch (const nlohmann::json::exception& e) {
+    // A body whose fields have the wrong JSON types, as the API server's decoder would reject it.
+    sendError(req, res, badRequest(std::string("the object provided is malformed: ") + e.what()));
   } catch (const std::exception& e) {
     if (!dropped) sendError(req, res, internalError(e.what()));
   }
