@@ -293,15 +293,13 @@ void doCreate(Services& s, Call& c) {
     if (r.plural == "pods") body["status"] = {{"phase", "Pending"}, {"qosClass", "BestEffort"}};
     if (r.plural == "namespaces") body["status"] = {{"phase", "Active"}};
   }
-  if (r.plural == "namespaces") {
-    body["spec"]["finalizers"] = {"kubernetes"};
-    body["metadata"]["labels"]["kubernetes.io/metadata.name"] = body["metadata"].value("name", "");
-  }
+  if (r.plural == "namespaces") body["spec"]["finalizers"] = {"kubernetes"};
   admitCreate(s, r, body, c.user, c.dryRun);
   ObjPtr created;
   for (int attempt = 0;; ++attempt) {
     if (generated) md["name"] = generateName + s.store.newSuffix();
     const std::string name = md["name"].get<std::string>();
+    if (r.plural == "namespaces") md["labels"]["kubernetes.io/metadata.name"] = name;
     if (!validSubdomain(name))
       throw invalid(r, name,
                     {{"FieldValueInvalid",

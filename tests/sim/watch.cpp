@@ -87,6 +87,15 @@ void serveWatch(Services& s, Call& c) {
     char* end = nullptr;
     w->cursor = std::strtoull(rv.c_str(), &end, 10);
     if (*end != '\0') throw badRequest("invalid resource version: " + rv);
+    // A version from the future: wait briefly for it, then 504 like the watch cache.
+    const auto until = Clock::now() + std::chrono::seconds(3);
+    while (s.store.currentRV() < w->cursor && Clock::now() < until)
+      s.store.waitForChange(s.store.currentRV(), std::chrono::milliseconds(100));
+    if (s.store.currentRV() < w->cursor)
+      throw ApiError(504, "Timeout",
+                     "Timeout: Too large resource version: " + rv + ", current: " + std::to_string(s.store.currentRV()),
+                     json{{"causes", {{{"reason", "ResourceVersionTooLarge"}, {"message", "Too large resource version"}}}},
+                          {"retryAfterSeconds", 1}});
   }
   w->bookmarks = param(c.req, "allowWatchBookmarks") == "true";
   long timeout = 1800;  // like --min-request-timeout
