@@ -18,6 +18,7 @@ std::unique_ptr<Cli> build_cli(const std::string& display_name) {
   app.set_version_flag("--version", std::string("kubectl-workload_update ") + kVersion + " (commit " + kGitCommit + ")");
   add_global_options(app, cli->global);
   register_validate_command(*cli);
+  register_plan_command(*cli);
   register_version_command(*cli);
   register_completion_command(*cli);
   app.footer("Run '" + display_name + " COMMAND --help' for a command's options. Exit status: 0 ok, 1 the answer is "

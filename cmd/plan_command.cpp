@@ -1,0 +1,184 @@
+// `plan`: predict, VMI by VMI, what the workload update will do (LiveMigrate / Evict / Skip / None,
+// with a stable reason), from a live cluster or from dump files, with what-if overrides.
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "cli_app.hpp"
+#include "cluster/label_selector.hpp"
+#include "cluster/plan_config_source.hpp"
+#include "cluster/snapshot_loader.hpp"
+#include "completion_registry.hpp"
+#include "decide/plan.hpp"
+#include "kube_flags.hpp"
+#include "kube_session.hpp"
+#include "render/plan_output.hpp"
+#include "strategy/go_duration.hpp"
+#include "yaml/json_to_yaml.hpp"
+
+namespace wu::cmd {
+
+namespace {
+
+struct PlanFlags {
+  kube::ConfigOverrides kube;
+  bool all_namespaces = false;
+  std::string selector;
+  std::vector<std::string> from_files;
+  std::string methods;
+  bool methods_given = false;
+  std::optional<std::int64_t> batch_size;
+  std::string batch_interval;
+  std::optional<std::uint32_t> parallel_migrations;
+  std::optional<std::uint32_t> parallel_outbound;
+  std::string eviction_strategy;
+  bool pre_upgrade = false;
+  std::string migration_duration = "2m";
+  std::string fail_on;
+};
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+std::int64_t duration_flag(const std::string& flag, const std::string& value) {
+  auto parsed = strategy::parse_go_duration(value);
+  if (auto* err = std::get_if<strategy::DurationError>(&parsed))
+    throw CLI::ValidationError(flag, err->message + " (use Go units such as 90s, 2m or 1h)");
+  return std::get<std::int64_t>(parsed);
+}
+
+cluster::ConfigOverrides what_if(const PlanFlags& f) {
+  cluster::ConfigOverrides o;
+  if (f.methods_given) {
+    o.methods = split_commas(f.methods);
+    for (const auto& m : *o.methods)
+      if (m != "LiveMigrate" && m != "Evict")
+        throw CLI::ValidationError("--methods", "unknown method \"" + m + "\"; use LiveMigrate and/or Evict");
+  }
+  o.batch_eviction_size = f.batch_size;
+  if (!f.batch_interval.empty()) o.batch_eviction_interval_ns = duration_flag("--batch-interval", f.batch_interval);
+  o.parallel_migrations_per_cluster = f.parallel_migrations;
+  o.parallel_outbound_migrations_per_node = f.parallel_outbound;
+  if (!f.eviction_strategy.empty()) o.eviction_strategy = f.eviction_strategy;
+  o.pre_upgrade = f.pre_upgrade;
+  return o;
+}
+
+int run_plan(Cli& cli, const CLI::App& sub, const PlanFlags& flags) {
+  const std::string format = resolve_output_format(sub, cli.global.output);
+  std::vector<std::string> fail_on = split_commas(flags.fail_on);
+  for (const auto& f : fail_on)
+    if (f != "evict" && f != "skip" && f != "stays-down")
+      throw CLI::ValidationError("--fail-on", "unknown value \"" + f + "\"; use any of evict, skip, stays-down");
+  const cluster::ConfigOverrides overrides = what_if(flags);
+  decide::PlanOptions options;
+  options.migration_duration_seconds = duration_flag("--migration-duration", flags.migration_duration) / 1000000000LL;
+  const cluster::LabelSelector selector = [&] {
+    try {
+      return cluster::LabelSelector::parse(flags.selector);
+    } catch (const cluster::SelectorError& e) {
+      throw CLI::ValidationError("--selector", e.what());
+    }
+  }();
+
+  cluster::Snapshot snapshot;
+  std::string namespace_scope;
+  if (!flags.from_files.empty()) {
+    snapshot = cluster::load_dump_snapshot(flags.from_files, yaml::InputLimits{1ULL << 30});
+    if (!flags.all_namespaces) namespace_scope = flags.kube.namespace_;  // dumps: all namespaces unless -n
+  } else {
+    KubeSession session = connect(flags.kube, cli.global);
+    if (!flags.all_namespaces) namespace_scope = session.namespace_;
+    snapshot = cluster::load_live_snapshot(*session.client, {namespace_scope, flags.selector});
+  }
+  options.in_scope = [&](const cluster::Vmi& v) {
+    return (namespace_scope.empty() || v.namespace_ == namespace_scope) && selector.matches(v.labels);
+  };
+
+  cluster::PlanConfigSource source = cluster::plan_config_from(snapshot, overrides);
+  for (const auto& p : source.problems)
+    std::cerr << "Warning: " << p << " (the invalid value is ignored; run `validate --from-cluster`)\n";
+  decide::Plan plan = decide::make_plan(snapshot, source.config, options);
+  render::PlanHeader header{source.from};
+
+  if (format == "json") render::write_plan_json(std::cout, plan, header);
+  else if (format == "yaml") std::cout << yaml::json_to_yaml(render::plan_json(plan, header));
+  else
+    render::write_plan_table(std::cout, plan, header, format == "wide",
+                             render::Colour{render::colour_wanted_for_fd(fileno(stdout))});
+  std::cout.flush();
+
+  for (const auto& d : plan.decisions) {
+    for (const auto& f : fail_on) {
+      if ((f == "evict" && d.action == decide::Action::Evict) || (f == "skip" && d.action == decide::Action::Skip) ||
+          (f == "stays-down" && d.after_eviction == decide::AfterEviction::StaysDown))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void register_plan_command(Cli& cli) {
+  auto flags = std::make_shared<PlanFlags>();
+  CLI::App* sub = cli.app.add_subcommand(
+      "plan",
+      "Predict, VMI by VMI, what the workload update will do (LiveMigrate, Evict, Skip or None, with the reason), "
+      "exactly as KubeVirt's workload updater and eviction webhook would decide");
+  register_output_formats(sub, {"table", "wide", "json", "yaml"});
+  sub->add_flag("-A,--all-namespaces", flags->all_namespaces, "Plan for VMIs in all namespaces (ignores -n)");
+  sub->add_option("-l,--selector", flags->selector, "Only VMIs matching this label selector (e.g. app=db,tier!=web)")
+      ->type_name("SELECTOR");
+  auto* from = sub->add_option("--from-file", flags->from_files,
+                               "Plan from dump files instead of a cluster (JSON/YAML, multi-document or kind: List, "
+                               "e.g. `oc get kubevirt,hyperconverged,vmi,vm,vmim,pods,deployments -A -o json`); '-' "
+                               "reads stdin; repeatable")
+                   ->type_name("FILE|DIR");
+  complete_as_files(from, {"json", "yaml", "yml"});
+  sub->add_option_function<std::string>(
+         "--methods",
+         [flags](const std::string& v) {
+           flags->methods = v;
+           flags->methods_given = true;
+         },
+         "What if workloadUpdateMethods were this comma-separated list (e.g. LiveMigrate,Evict; '' for none)")
+      ->type_name("LIST");
+  sub->add_option("--batch-size", flags->batch_size, "What if batchEvictionSize were N")->type_name("N");
+  sub->add_option("--batch-interval", flags->batch_interval, "What if batchEvictionInterval were this duration")
+      ->type_name("DURATION");
+  sub->add_option("--parallel-migrations", flags->parallel_migrations, "What if parallelMigrationsPerCluster were N")
+      ->type_name("N");
+  sub->add_option("--parallel-outbound-per-node", flags->parallel_outbound,
+                  "What if parallelOutboundMigrationsPerNode were N")
+      ->type_name("N");
+  auto* es = sub->add_option("--eviction-strategy", flags->eviction_strategy,
+                             "What if the cluster-wide evictionStrategy were this (VMIs that set their own keep it)")
+                 ->type_name("STRATEGY");
+  restrict_to_words(es, {"None", "LiveMigrate", "LiveMigrateIfPossible", "External"});
+  sub->add_flag("--pre-upgrade", flags->pre_upgrade,
+                "Treat every running VMI as outdated: what will the next upgrade do to my VMs?");
+  sub->add_option("--migration-duration", flags->migration_duration,
+                  "Assumed length of one live migration, for the estimated duration")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  auto* fail = sub->add_option("--fail-on", flags->fail_on,
+                               "Exit 1 when any VMI would be evicted (evict), skipped (skip) or left down after "
+                               "eviction (stays-down); comma-separated, for pre-upgrade scripts")
+                   ->type_name("LIST");
+  register_value_completion(fail, {ValueCompletion::Kind::Words, {"evict", "skip", "stays-down"}, {}});
+  add_kube_flags(*sub, flags->kube);
+  sub->footer(
+      "Output formats (-o): table (default), wide, json, yaml.\n"
+      "Exit status: 0 plan produced; 1 --fail-on matched; 2 error (bad flags, cluster unreachable, more than one "
+      "KubeVirt CR).");
+  sub->callback([&cli, sub, flags] { cli.action = [&cli, sub, flags] { return run_plan(cli, *sub, *flags); }; });
+}
+
+}  // namespace wu::cmd

@@ -1,0 +1,162 @@
+#include "render/plan_output.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "strategy/go_duration.hpp"
+
+namespace wu::render {
+
+using decide::Action;
+using decide::Decision;
+
+std::string seconds_as_duration(std::int64_t seconds) {
+  return strategy::format_go_duration(seconds * 1000000000LL);
+}
+
+namespace {
+
+nlohmann::json strategy_json(const decide::Plan& plan, const PlanHeader& header) {
+  const auto& c = plan.config;
+  return {{"from", header.from},
+          {"workloadUpdateMethods", c.methods},
+          {"batchEvictionSize", c.batch_eviction_size},
+          {"batchEvictionInterval", strategy::format_go_duration(c.batch_eviction_interval_ns)},
+          {"parallelMigrationsPerCluster", c.parallel_migrations_per_cluster},
+          {"parallelOutboundMigrationsPerNode", c.parallel_outbound_migrations_per_node},
+          {"evictionStrategy", c.cluster_eviction_strategy.empty() ? nlohmann::json(nullptr)
+                                                                    : nlohmann::json(c.cluster_eviction_strategy)},
+          {"preUpgrade", c.pre_upgrade}};
+}
+
+nlohmann::json summary_json(const decide::Summary& s) {
+  return {{"vmis", s.vmis},   {"outdated", s.outdated}, {"LiveMigrate", s.live_migrate},
+          {"Evict", s.evict}, {"Skip", s.skip},         {"None", s.none},
+          {"staysDown", s.stays_down}};
+}
+
+nlohmann::json schedule_json(const decide::Schedule& s) {
+  return {{"migrationWaves", s.migration_waves},
+          {"evictionBatches", s.eviction_batches},
+          {"estimatedDuration", seconds_as_duration(s.estimated_duration_seconds)},
+          {"estimatedDurationSeconds", s.estimated_duration_seconds}};
+}
+
+nlohmann::json or_null(const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); }
+
+nlohmann::json decision_json(const Decision& d) {
+  const auto& v = *d.vmi;
+  return {{"namespace", v.namespace_},
+          {"name", v.name},
+          {"node", v.node},
+          {"phase", v.phase},
+          {"outdated", d.outdated},
+          {"trigger", or_null(decide::trigger_name(d.trigger))},
+          {"action", decide::action_name(d.action)},
+          {"reason", decide::reason_name(d.reason)},
+          {"message", d.message},
+          {"migratable", d.migratable},
+          {"migratableReason", or_null(v.live_migratable_reason)},
+          {"evictionStrategy", or_null(d.eviction_strategy)},
+          {"runStrategy", or_null(d.run_strategy)},
+          {"afterEviction", or_null(decide::after_eviction_name(d.after_eviction))},
+          {"wave", d.wave == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.wave)},
+          {"batch", d.batch == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.batch)}};
+}
+
+std::string dash(const std::string& s) { return s.empty() ? "-" : s; }
+
+}  // namespace
+
+nlohmann::json plan_json(const decide::Plan& plan, const PlanHeader& header) {
+  nlohmann::json vmis = nlohmann::json::array();
+  for (const auto& d : plan.decisions) vmis.push_back(decision_json(d));
+  return {{"kind", "WorkloadUpdatePlan"},
+          {"strategy", strategy_json(plan, header)},
+          {"updater", {{"active", plan.updater.active}, {"reason", plan.updater.reason}}},
+          {"summary", summary_json(plan.summary)},
+          {"vmis", vmis},
+          {"schedule", schedule_json(plan.schedule)}};
+}
+
+void write_plan_json(std::ostream& out, const decide::Plan& plan, const PlanHeader& header) {
+  auto field = [&](const char* key, const nlohmann::json& value, bool last = false) {
+    out << "  \"" << key << "\": " << value.dump() << (last ? "\n" : ",\n");
+  };
+  out << "{\n";
+  field("kind", "WorkloadUpdatePlan");
+  field("strategy", strategy_json(plan, header));
+  field("updater", {{"active", plan.updater.active}, {"reason", plan.updater.reason}});
+  field("summary", summary_json(plan.summary));
+  field("schedule", schedule_json(plan.schedule));
+  out << "  \"vmis\": [";
+  bool first = true;
+  for (const auto& d : plan.decisions) {
+    out << (first ? "\n    " : ",\n    ") << decision_json(d).dump();
+    first = false;
+  }
+  out << (first ? "]\n" : "\n  ]\n") << "}\n";
+}
+
+void write_plan_table(std::ostream& out, const decide::Plan& plan, const PlanHeader& header, bool wide,
+                      const Colour& colour) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> head{"NAMESPACE", "NAME", "NODE", "ACTION", "REASON"};
+  if (wide)
+    for (const char* h : {"TRIGGER", "MIGRATABLE", "EVICTION-STRATEGY", "RUN-STRATEGY", "AFTER-EVICTION", "WAVE", "BATCH"})
+      head.push_back(h);
+  rows.push_back(head);
+  for (const auto& d : plan.decisions) {
+    const auto& v = *d.vmi;
+    std::vector<std::string> row{v.namespace_, v.name, dash(v.node), decide::action_name(d.action),
+                                 decide::reason_name(d.reason)};
+    if (wide) {
+      std::string migratable = d.migratable ? "True" : (v.live_migratable.empty() ? "Unknown" : "False");
+      if (!d.migratable && !v.live_migratable_reason.empty()) migratable += " (" + v.live_migratable_reason + ")";
+      row.push_back(dash(decide::trigger_name(d.trigger)));
+      row.push_back(migratable);
+      row.push_back(dash(d.eviction_strategy));
+      row.push_back(dash(d.run_strategy));
+      row.push_back(dash(decide::after_eviction_name(d.after_eviction)));
+      row.push_back(d.wave ? std::to_string(d.wave) : "-");
+      row.push_back(d.batch ? std::to_string(d.batch) : "-");
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> widths(head.size(), 0);
+  for (const auto& r : rows)
+    for (std::size_t i = 0; i < r.size(); ++i) widths[i] = std::max(widths[i], r[i].size());
+  auto colour_action = [&](const std::string& a, const std::string& padded) {
+    if (a == "Evict") return colour.yellow(padded);
+    if (a == "Skip") return colour.red(padded);
+    if (a == "LiveMigrate") return colour.green(padded);
+    return padded;
+  };
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::string line;
+    for (std::size_t i = 0; i < rows[r].size(); ++i) {
+      std::string cell = rows[r][i];
+      const bool last = i + 1 == rows[r].size();
+      if (!last) cell.resize(widths[i] + 3, ' ');
+      line += (r > 0 && i == 3) ? colour_action(rows[r][i], cell) : cell;
+    }
+    out << line << "\n";
+  }
+  const auto& s = plan.summary;
+  const auto& sc = plan.schedule;
+  out << "\n"
+      << s.vmis << " VMIs, " << s.outdated << " outdated: " << s.live_migrate << " LiveMigrate, " << s.evict
+      << " Evict (" << s.stays_down << " stay down), " << s.skip << " Skip, " << s.none << " None. "
+      << sc.migration_waves << " migration wave(s), " << sc.eviction_batches << " eviction batch(es), about "
+      << seconds_as_duration(sc.estimated_duration_seconds) << ".\n";
+  std::string methods;
+  for (const auto& m : plan.config.methods) methods += (methods.empty() ? "" : ", ") + m;
+  out << "Strategy from " << header.from << ": methods [" << methods << "], batchEvictionSize "
+      << plan.config.batch_eviction_size << ", batchEvictionInterval "
+      << strategy::format_go_duration(plan.config.batch_eviction_interval_ns) << ", parallelMigrationsPerCluster "
+      << plan.config.parallel_migrations_per_cluster << ", parallelOutboundMigrationsPerNode "
+      << plan.config.parallel_outbound_migrations_per_node << ".\n";
+  if (!plan.updater.active) out << colour.yellow("KubeVirt's workload updater is not active: ") << plan.updater.reason << ".\n";
+}
+
+}  // namespace wu::render
