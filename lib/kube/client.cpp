@@ -406,6 +406,7 @@ std::string Client::watch(const ResourceRef& ref, const WatchOptions& o,
                           const std::function<std::string()>& relist) {
   std::string rv = o.resource_version;
   int failures = 0;
+  std::string last_error;
   std::mt19937 gen(std::random_device{}());
   while (!stop.stop_requested()) {
     int timeout_s = o.timeout_seconds > 0 ? o.timeout_seconds : 300 + static_cast<int>(gen() % 300);
@@ -449,17 +450,23 @@ std::string Client::watch(const ResourceRef& ref, const WatchOptions& o,
         failures = 0;
         continue;
       }
+      last_error = "the server closed the watch at once";
       log(2, "The watch of " + ref.resource + " closed immediately; reconnecting from resourceVersion " + rv);
     } catch (const WatchExpired& e) {
       expired = e.error;
     } catch (const CancelledError&) {
       return rv;
     } catch (const ApiError& e) {
-      if (is_resource_expired(e)) expired = e;
-      else if (!(e.code() == 429 || e.code() >= 500)) throw;
-      else log(2, "The watch of " + ref.resource + " failed: " + e.what() + "; reconnecting");
+      if (is_resource_expired(e)) {
+        expired = e;
+      } else {
+        if (!(e.code() == 429 || e.code() >= 500)) throw;
+        last_error = e.what();
+        log(2, "The watch of " + ref.resource + " failed: " + e.what() + "; reconnecting");
+      }
     } catch (const TransportError& e) {
       if (e.kind() == TransportError::Kind::TlsVerify) throw;
+      last_error = e.what();
       log(2, "The watch of " + ref.resource + " was interrupted (" + e.what() + "); reconnecting from resourceVersion " + rv);
       if (events > 0) failures = 0;
     }
@@ -472,7 +479,7 @@ std::string Client::watch(const ResourceRef& ref, const WatchOptions& o,
     }
     if (++failures > options_.retry.max_retries + 5)
       throw KubeError("the watch of " + ref.resource + " keeps failing; giving up after " +
-                      std::to_string(failures) + " attempts");
+                      std::to_string(failures) + " attempts (last error: " + last_error + ")");
     auto d = decide_retry(RetryPolicy{failures + 1, options_.retry.initial_backoff, options_.retry.max_backoff,
                                       options_.retry.jitter},
                           "GET", true, failures - 1, AttemptOutcome{503, std::nullopt, std::nullopt, true},

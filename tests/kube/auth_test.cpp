@@ -81,7 +81,7 @@ TEST_CASE("auth: bearer token, read-only token and client certificate") {
   CHECK(last_user(sim) == "sim-cert-user");  // the certificate's CN
 }
 
-TEST_CASE("auth: --token overrides the kubeconfig; a bad token is a 401 suggesting re-login") {
+TEST_CASE("auth: --token overrides the kubeconfig - a bad token is a 401 suggesting re-login") {
   if (!sim_available()) return;
   SimProcess sim;
   ConfigOverrides o;

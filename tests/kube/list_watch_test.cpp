@@ -243,7 +243,8 @@ TEST_CASE("watch: reconnects after dropped connections and 5xx, with bounded fai
   auto c = sim.client("sim", o);
   ListSummary listed;
   c->list(kPods, {}, &listed);
-  sim.add_faults({{"rules", json::array({{{"resource", "pods"}, {"verb", "watch"}, {"code", 503}, {"count", 4}},
+  sim.add_faults({{"rules", json::array({{{"resource", "pods"}, {"verb", "watch"}, {"code", 503}, {"count", 1}},
+                                         {{"resource", "pods"}, {"verb", "watch"}, {"code", 500}, {"count", 3}},
                                          {{"resource", "pods"}, {"verb", "watch"}, {"drop", true}, {"count", 2}}})}});
   std::atomic<bool> seen{false};
   std::stop_source stop;
@@ -261,9 +262,15 @@ TEST_CASE("watch: reconnects after dropped connections and 5xx, with bounded fai
   CHECK(eventually([&] { return seen.load(); }));
   stop.request_stop();
   t.join();
-  // A watch that can never be established gives up.
-  sim.add_faults({{"rules", json::array({{{"resource", "pods"}, {"verb", "watch"}, {"code", 503}}})}});
+  // A watch that can never be established gives up after a bounded number of
+  // attempts: 8 establishments (max_retries + 5 + 1), each retried twice by the transport.
+  sim.clear_audit();
+  sim.add_faults({{"rules", json::array({{{"resource", "pods"}, {"verb", "watch"}, {"code", 500}}})}});
   WatchOptions wo;
   wo.resource_version = listed.resource_version;
-  CHECK_THROWS_AS(c->watch(kPods, wo, [](const WatchEvent&) {}, std::stop_source().get_token()), KubeError);
+  CHECK_THROWS_WITH_AS(c->watch(kPods, wo, [](const WatchEvent&) {}, std::stop_source().get_token()),
+                       doctest::Contains("the watch of pods keeps failing; giving up after 8 attempts (last error: Error "
+                                         "from server (InternalError)"),
+                       KubeError);
+  CHECK(sim.records("pods", "watch").size() == 24);
 }

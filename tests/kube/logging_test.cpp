@@ -49,7 +49,7 @@ TEST_CASE("logging: -v=9 shows requests, a curl command and bodies, with every s
   CHECK(out.find("Request Body: {") != std::string::npos);
 }
 
-TEST_CASE("logging: -v=6 is one line per request; nothing below") {
+TEST_CASE("logging: -v=6 is one line per request - nothing below") {
   if (!sim_available()) return;
   SimProcess sim;
   std::vector<std::pair<int, std::string>> lines;

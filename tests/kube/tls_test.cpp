@@ -105,7 +105,7 @@ TEST_CASE("transport: connection refused is kubectl's message and is not retried
   CHECK(retries == 2);
 }
 
-TEST_CASE("transport: kept-alive connections are reused for reads; writes get their own") {
+TEST_CASE("transport: kept-alive connections are reused for reads - writes get their own") {
   if (!sim_available()) return;
   SimProcess sim;
   Client c(sim.rest_config("sim"));

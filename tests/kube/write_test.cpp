@@ -94,7 +94,7 @@ TEST_CASE("writes: create, get, merge patch, update, delete") {
   CHECK(f.sim.records("pods", "patch").size() == 1);
 }
 
-TEST_CASE("dry run: dryRun=All on writes, deleteOptions.dryRun for evictions; nothing persists") {
+TEST_CASE("dry run: dryRun=All on writes, deleteOptions.dryRun for evictions - nothing persists") {
   if (!sim_available()) return;
   Fixture f;
   WriteOptions dry;

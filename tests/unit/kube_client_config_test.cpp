@@ -322,7 +322,7 @@ TEST_CASE("in-cluster: detection needs both variables and the token file") {
   CHECK_FALSE(in_cluster_possible(fe.env()));
 }
 
-TEST_CASE("in-cluster: used when the kubeconfig is empty; flags still override") {
+TEST_CASE("in-cluster: used when the kubeconfig is empty - flags still override") {
   FakeEnv fe;
   fe.sa_dir = "/sa";
   make_in_cluster(fe);

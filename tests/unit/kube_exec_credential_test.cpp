@@ -188,7 +188,7 @@ TEST_CASE("credentials: the token file is re-read at least once a minute") {
   CHECK(p.current().bearer_token == "three");
 }
 
-TEST_CASE("credentials: client certificate files are read into memory; missing ones are errors") {
+TEST_CASE("credentials: client certificate files are read into memory - missing ones are errors") {
   FakeEnv fe;
   fe.files["/c.crt"] = "CERT";
   fe.files["/c.key"] = "KEY";

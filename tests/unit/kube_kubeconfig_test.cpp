@@ -157,7 +157,7 @@ users:
   CHECK(kc.users.at("abs").client_certificate == "/abs/u.crt");
 }
 
-TEST_CASE("kubeconfig: *-data fields are base64-decoded PEM; bad base64 is a load error") {
+TEST_CASE("kubeconfig: *-data fields are base64-decoded PEM - bad base64 is a load error") {
   FakeEnv fe;
   std::string pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
   fe.files["/k"] = "clusters:\n- name: c\n  cluster:\n    server: https://x\n    certificate-authority-data: " +
