@@ -2,11 +2,13 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -25,6 +27,36 @@ const char* const kInstallHintVerboseHelp =
     "\n\nIt looks like you are trying to use a client-go credential plugin that is not installed.\n\n"
     "To learn more about this feature, consult the documentation available at:\n"
     "      https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins";
+
+// exec.LookPath: a name with '/' is used as is, otherwise the first
+// executable regular file on $PATH. Done before fork(): the child may only
+// make async-signal-safe calls.
+std::optional<std::string> look_path(const std::string& command) {
+  auto executable = [](const std::string& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (command.find('/') != std::string::npos) return executable(command) ? std::optional(command) : std::nullopt;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string dir = dirs.substr(start, end - start);
+    if (dir.empty()) dir = ".";
+    std::string candidate = dir + "/" + command;
+    if (executable(candidate)) return candidate;
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+std::string not_found_message(const ExecConfig& config) {
+  std::string msg = "exec: executable " + config.command + " not found" + kInstallHintVerboseHelp;
+  if (!config.install_hint.empty()) msg += "\n\n" + config.install_hint;
+  return msg;
+}
 
 bool supported_version(const std::string& v) {
   return v == "client.authentication.k8s.io/v1" || v == "client.authentication.k8s.io/v1beta1";
@@ -155,6 +187,8 @@ ExecCredential run_exec_plugin(const ExecConfig& config, const ExecClusterInfo* 
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
+  const std::optional<std::string> program = look_path(config.command);
+  if (!program) throw AuthError(not_found_message(config));
   std::vector<std::string> arg_strings{config.command};
   arg_strings.insert(arg_strings.end(), config.args.begin(), config.args.end());
   std::vector<char*> argv;
@@ -178,8 +212,9 @@ ExecCredential run_exec_plugin(const ExecConfig& config, const ExecClusterInfo* 
       if (devnull >= 0) dup2(devnull, STDIN_FILENO);
     }
     signal(SIGPIPE, SIG_DFL);
-    if (config.command.find('/') != std::string::npos) execve(argv[0], argv.data(), envp.data());
-    else execvpe(argv[0], argv.data(), envp.data());
+    // Our sockets (API connections) must not leak into the plugin.
+    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+    execve(program->c_str(), argv.data(), envp.data());
     int err = errno;
     ssize_t ignored = write(err_pipe[1], &err, sizeof err);
     (void)ignored;
@@ -202,11 +237,7 @@ ExecCredential run_exec_plugin(const ExecConfig& config, const ExecClusterInfo* 
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (got == sizeof exec_errno) {
-    if (exec_errno == ENOENT || exec_errno == EACCES || exec_errno == ENOTDIR) {
-      std::string msg = "exec: executable " + config.command + " not found" + kInstallHintVerboseHelp;
-      if (!config.install_hint.empty()) msg += "\n\n" + config.install_hint;
-      throw AuthError(msg);
-    }
+    if (exec_errno == ENOENT || exec_errno == EACCES || exec_errno == ENOTDIR) throw AuthError(not_found_message(config));
     throw AuthError("exec: fork/exec " + config.command + ": " + std::strerror(exec_errno));
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
