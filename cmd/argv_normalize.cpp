@@ -18,6 +18,12 @@ std::vector<std::string> normalize_argv(const std::vector<std::string>& args) {
       out.push_back(a.substr(3));
       continue;
     }
+    // --flag= (an explicitly empty value, which kubectl accepts): CLI11 wants `--flag ""`.
+    if (a.size() > 3 && a.rfind("--", 0) == 0 && a.back() == '=' && a.find('=') == a.size() - 1) {
+      out.push_back(a.substr(0, a.size() - 1));
+      out.push_back("");
+      continue;
+    }
     out.push_back(a);
   }
   return out;

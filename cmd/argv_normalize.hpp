@@ -1,6 +1,7 @@
 #pragma once
 // kubectl accepts `-v=6`, `-n=ns` and `-o=json`; CLI11 2.1 rejects the `=` after a single-dash short
-// option. We split such arguments into `-v 6` before parsing, and stop at `--`.
+// option, and `--flag=` with an empty value. We split such arguments (`-v 6`, `--flag ""`) before
+// parsing, and stop at `--`.
 #include <string>
 #include <vector>
 

@@ -13,6 +13,7 @@ TEST_CASE("kubectl-style -X=value arguments are split for CLI11") {
   CHECK(normalize_argv({"-v=6", "-o=json", "-v6", "--v=6", "-n", "x"}) ==
         std::vector<std::string>{"-v", "6", "-o", "json", "-v6", "--v=6", "-n", "x"});
   CHECK(normalize_argv({"--", "-v=6"}) == std::vector<std::string>{"--", "-v=6"});
+  CHECK(normalize_argv({"--methods="}) == std::vector<std::string>{"--methods", ""});
 }
 
 TEST_CASE("every spelling of -v parses to the same level") {
