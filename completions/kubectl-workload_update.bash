@@ -19,6 +19,7 @@ _kubectl_workload_update() {
         w="${COMP_WORDS[i]}"
         case "$cmd $w" in
             " validate") cmd="validate" ;;
+            " plan") cmd="plan" ;;
             " version") cmd="version" ;;
             " completion") cmd="completion" ;;
         esac
@@ -72,6 +73,64 @@ _kubectl_workload_update() {
             COMPREPLY=( $(compgen -W "text json yaml junit" -- "$cur") ); return ;;
         "validate:-v"|"validate:--v")
             COMPREPLY=(); return ;;
+        "plan:-l"|"plan:--selector")
+            COMPREPLY=(); return ;;
+        "plan:--from-file")
+            _kubectl_workload_update_files "json yaml yml"; return ;;
+        "plan:--methods")
+            COMPREPLY=(); return ;;
+        "plan:--batch-size")
+            COMPREPLY=(); return ;;
+        "plan:--batch-interval")
+            COMPREPLY=(); return ;;
+        "plan:--parallel-migrations")
+            COMPREPLY=(); return ;;
+        "plan:--parallel-outbound-per-node")
+            COMPREPLY=(); return ;;
+        "plan:--eviction-strategy")
+            COMPREPLY=( $(compgen -W "None LiveMigrate LiveMigrateIfPossible External" -- "$cur") ); return ;;
+        "plan:--migration-duration")
+            COMPREPLY=(); return ;;
+        "plan:--fail-on")
+            COMPREPLY=( $(compgen -W "evict skip stays-down" -- "$cur") ); return ;;
+        "plan:--kubeconfig")
+            COMPREPLY=(); return ;;
+        "plan:--context")
+            COMPREPLY=(); return ;;
+        "plan:--cluster")
+            COMPREPLY=(); return ;;
+        "plan:--user")
+            COMPREPLY=(); return ;;
+        "plan:-n"|"plan:--namespace")
+            COMPREPLY=(); return ;;
+        "plan:-s"|"plan:--server")
+            COMPREPLY=(); return ;;
+        "plan:--token")
+            COMPREPLY=(); return ;;
+        "plan:--certificate-authority")
+            COMPREPLY=(); return ;;
+        "plan:--client-certificate")
+            COMPREPLY=(); return ;;
+        "plan:--client-key")
+            COMPREPLY=(); return ;;
+        "plan:--tls-server-name")
+            COMPREPLY=(); return ;;
+        "plan:--as")
+            COMPREPLY=(); return ;;
+        "plan:--as-group")
+            COMPREPLY=(); return ;;
+        "plan:--as-uid")
+            COMPREPLY=(); return ;;
+        "plan:--request-timeout")
+            COMPREPLY=(); return ;;
+        "plan:--qps")
+            COMPREPLY=(); return ;;
+        "plan:--burst")
+            COMPREPLY=(); return ;;
+        "plan:-o"|"plan:--output")
+            COMPREPLY=( $(compgen -W "table wide json yaml" -- "$cur") ); return ;;
+        "plan:-v"|"plan:--v")
+            COMPREPLY=(); return ;;
         "version:-o"|"version:--output")
             COMPREPLY=( $(compgen -W "text json yaml" -- "$cur") ); return ;;
         "version:-v"|"version:--v")
@@ -85,13 +144,14 @@ _kubectl_workload_update() {
         case "$cmd" in
             "") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
             "validate") COMPREPLY=( $(compgen -W "-h --help -f --filename --field-validation --strict --max-input-size --from-cluster --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
+            "plan") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --from-file --methods --batch-size --batch-interval --parallel-migrations --parallel-outbound-per-node --eviction-strategy --pre-upgrade --migration-duration --fail-on --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "version") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
             "completion") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
         esac
         return
     fi
     case "$cmd" in
-        "") COMPREPLY=( $(compgen -W "validate version completion" -- "$cur") ) ;;
+        "") COMPREPLY=( $(compgen -W "validate plan version completion" -- "$cur") ) ;;
         "completion") COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;
     esac
 }
