@@ -3,6 +3,9 @@
 // impersonation, rate limiting, retries (see retry.hpp for the rule),
 // pagination, watches and -v logging. Thread-safe: one Client can serve
 // many threads (each request borrows its own curl handle).
+// --request-timeout bounds a whole call, retries included, and is also sent
+// as ?timeout= (not for watches, which use timeoutSeconds). A 401 re-runs the
+// exec plugin (or re-reads the token file) and retries the request once.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -32,7 +35,8 @@ namespace wu::kube {
 
 struct ClientOptions {
   int verbosity = 0;  // -v level; log lines above it are not even formatted
-  // -v output and notices (retries, relists, throttling), with their level.
+  // -v output (levels 6-9, see request_log.hpp) and notices with their level:
+  // 2 = retries, reconnects and relists; 4 = client-side throttling over 1 s.
   LogFn log;
   // Text of each server "Warning:" header (kubectl prints "Warning: <text>").
   std::function<void(std::string_view text)> on_warning;
@@ -122,6 +126,8 @@ class Client {
   EvictionOutcome evict(const std::string& namespace_, const std::string& pod, const EvictOptions& options = {});
 
   // Watches until `stop` is requested and returns the last resourceVersion.
+  // The handler sees ADDED/MODIFIED/DELETED and BOOKMARK events (ERROR events
+  // are handled here); an exception thrown by the handler ends the watch.
   // Bookmarks and events advance the resourceVersion; after a server timeout
   // or a dropped connection it reconnects from there (with backoff when
   // connections keep failing). On 410 (HTTP or ERROR event) it calls `relist`,

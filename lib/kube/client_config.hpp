@@ -24,6 +24,9 @@ struct ResolvedConfig {
 
 // The whole chain: load kubeconfig files, apply flags, fall back to the
 // in-cluster config when the kubeconfig is empty or default. Throws ConfigError.
+// As in client-go, the in-cluster config honours only --server, --token and
+// --certificate-authority (and -n); with --server the flags form a config of
+// their own and in-cluster is not used.
 ResolvedConfig resolve_client_config(const ConfigOverrides& overrides, const Env& env);
 
 // One already-merged kubeconfig plus flags, no in-cluster fallback

@@ -250,3 +250,32 @@ TEST_CASE("auth: impersonation headers reach the server on every request") {
     CHECK(r["impersonatedUid"] == "uid-42");
   }
 }
+
+TEST_CASE("auth: exec command lookup - a path relative to the kubeconfig, or a bare name on PATH") {
+  if (!sim_available()) return;
+  SimProcess sim;
+  const std::string dir = sim.dir();
+  std::filesystem::create_directories(dir + "/bin");
+  write_file(dir + "/bin/wu-test-plugin",
+             "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+             "\"status\":{\"token\":\"sim-readonly-token\"}}'\n",
+             true);
+  ConfigOverrides o;
+  o.context = "sim-exec";
+  o.kubeconfig = exec_kubeconfig(sim, "./bin/wu-test-plugin");
+  auto rc = resolve_client_config(o, Env::system()).rest;
+  CHECK(rc.exec->command == dir + "/bin/wu-test-plugin");
+  Client(rc).list(kNamespaces);
+  CHECK(last_user(sim) == "readonly");
+
+  o.kubeconfig = exec_kubeconfig(sim, "wu-test-plugin");
+  rc = resolve_client_config(o, Env::system()).rest;
+  CHECK(rc.exec->command == "wu-test-plugin");
+  const std::string old_path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  ::setenv("PATH", (dir + "/bin:" + old_path).c_str(), 1);
+  Client(rc).list(kNamespaces);
+  ::setenv("PATH", old_path.c_str(), 1);
+  CHECK(last_user(sim) == "readonly");
+  CHECK_THROWS_WITH_AS(Client(rc).list(kNamespaces),
+                       doctest::Contains("getting credentials: exec: executable wu-test-plugin not found"), AuthError);
+}

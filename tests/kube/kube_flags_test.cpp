@@ -50,6 +50,16 @@ TEST_CASE("kube flags: every flag lands in ConfigOverrides") {
   CHECK(rest == std::vector<std::string>{"plan"});  // --as-group does not swallow positionals
 }
 
+TEST_CASE("kube flags: boolean and repeatable forms") {
+  CHECK_FALSE(parse({"--insecure-skip-tls-verify=false"}).insecure_skip_tls_verify);
+  CHECK(parse({"--insecure-skip-tls-verify=true"}).insecure_skip_tls_verify);
+  CHECK(parse({"--namespace=x"}).namespace_ == "x");
+  CHECK(parse({"-nx"}).namespace_ == "x");
+  CHECK(parse({"--as-group", "a", "--as-group", "b", "--as-group", "c"}).as_groups.size() == 3);
+  CHECK(parse({"--qps=-1"}).qps == -1);
+  CHECK_THROWS(parse({"--burst", "0"}));
+}
+
 TEST_CASE("kube flags: defaults and help") {
   auto o = parse({});
   CHECK(o.request_timeout == "0");
