@@ -25,7 +25,7 @@ nlohmann::ordered_json ApiError::toStatus() const {
   s["kind"] = "Status";
   s["apiVersion"] = "v1";
   s["metadata"] = json::object();
-  s["status"] = "Failure";
+  s["status"] = "Failure";  // set by the API server even when a webhook's Status left it empty
   s["message"] = what();
   if (!reason_.empty()) s["reason"] = reason_;
   if (details_.is_object() && !details_.empty()) {

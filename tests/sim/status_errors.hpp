@@ -18,6 +18,7 @@ struct StatusCause {
 };
 
 // An API error that a handler throws; the dispatcher turns it into a response.
+// An empty reason (admission webhook denials: KubeVirt sets only message and code) is left out.
 class ApiError : public std::runtime_error {
  public:
   ApiError(int code, std::string reason, std::string message, nlohmann::json details = nullptr);
