@@ -249,6 +249,13 @@ TEST_CASE("auth: impersonation headers reach the server on every request") {
     CHECK(r["impersonatedGroups"] == nlohmann::json::array({"team-a", "team-b"}));
     CHECK(r["impersonatedUid"] == "uid-42");
   }
+  // as-user-extra from the kubeconfig: one Impersonate-Extra-<escaped key> header per value.
+  RestConfig rc = sim.rest_config("sim", o);
+  rc.impersonate.extra = {{"example.com/scopes", {"read", "write"}}};
+  sim.clear_audit();
+  Client(rc).list(kNamespaces);
+  auto extra = sim.audit().back()["impersonatedExtra"];
+  CHECK(extra == nlohmann::json{{"example.com%2Fscopes", {"read", "write"}}});
 }
 
 TEST_CASE("auth: exec command lookup - a path relative to the kubeconfig, or a bare name on PATH") {
