@@ -73,7 +73,11 @@ void TerminationController::tick(Services& s, std::chrono::system_clock::time_po
           retry.insert(key);
           continue;
         }
-        if (md.contains("finalizers") && !md["finalizers"].empty()) continue;
+        if (md.contains("finalizers") && !md["finalizers"].empty()) {
+          // Grace over, finalizers pending: the object goes once they are removed.
+          s.store.modify(*r, ns, name, [](json& p) { p["metadata"]["deletionGracePeriodSeconds"] = 0; }, false);
+          continue;
+        }
         s.store.remove(*r, ns, name, false);
       } else if (r->plural == "virtualmachineinstancemigrations") {
         s.store.modify(*r, ns, name, [](json& m) {

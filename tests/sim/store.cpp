@@ -227,7 +227,10 @@ ObjPtr Store::modify(const ResourceInfo& r, const std::string& ns, const std::st
     if (obj == before) return cur;
     const auto& md = obj["metadata"];
     const bool finalizersLeft = md.contains("finalizers") && md["finalizers"].is_array() && !md["finalizers"].empty();
-    const bool removeNow = md.contains("deletionTimestamp") && !finalizersLeft;
+    // Gone once deletion is requested, no finalizer is left and no grace period runs (kubelet's part).
+    const bool graceRunning = md.contains("deletionGracePeriodSeconds") && md["deletionGracePeriodSeconds"].is_number() &&
+                              md["deletionGracePeriodSeconds"].get<double>() > 0;
+    const bool removeNow = md.contains("deletionTimestamp") && !finalizersLeft && !graceRunning;
     if (dryRun) return makeStored(r, obj, cur->rv);
     uint64_t rv = ++rv_;
     out = makeStored(r, obj, rv);

@@ -88,8 +88,8 @@ class Store {
   // Adds uid/creationTimestamp when absent; 409 AlreadyExists when the key is taken.
   ObjPtr create(const ResourceInfo& r, nlohmann::json obj, bool dryRun);
   // Read-modify-write. fn edits the object in place. An unchanged object is not
-  // rewritten (no new resourceVersion). If the result carries deletionTimestamp
-  // and no finalizers, the object is removed. 404 when missing.
+  // rewritten (no new resourceVersion). If the result carries deletionTimestamp,
+  // no finalizers and no running grace period, the object is removed. 404 when missing.
   using Mutator = std::function<void(nlohmann::json& obj)>;
   ObjPtr modify(const ResourceInfo& r, const std::string& ns, const std::string& name, const Mutator& fn,
                 bool dryRun);
