@@ -5,6 +5,7 @@
 
 #include "cluster/config_objects.hpp"
 #include "cluster/object_views.hpp"
+#include "cluster/view_decoder.hpp"
 #include "yaml/document_loader.hpp"
 #include "yaml/to_json.hpp"
 
@@ -18,20 +19,12 @@ const kube::ResourceRef kVmims{"kubevirt.io", "v1", "virtualmachineinstancemigra
 const kube::ResourceRef kPods{"", "v1", "pods", "", "", ""};
 const kube::ResourceRef kDeployments{"apps", "v1", "deployments", "", "", ""};
 
-// Lists page by page; each page is parsed, its items handed over, and the page dropped, so memory
-// holds only the compact views plus one page.
-template <typename OnItem>
-void for_each_item(kube::Client& client, const kube::ResourceRef& ref, const kube::ListOptions& options,
-                   std::stop_token stop, const std::function<void()>& on_restart, OnItem on_item) {
+// Lists page by page; each page is decoded into compact views and dropped, so memory holds only the
+// views plus one page.
+void decode_pages(kube::Client& client, const kube::ResourceRef& ref, const kube::ListOptions& options,
+                  ViewKind kind, Snapshot& s, const std::function<void()>& on_restart, std::stop_token stop) {
   client.list_pages(
-      ref, options,
-      [&](std::string_view body) {
-        nlohmann::json page = nlohmann::json::parse(body);
-        auto it = page.find("items");
-        if (it == page.end() || !it->is_array()) return;
-        for (const auto& item : *it) on_item(item);
-      },
-      on_restart, stop);
+      ref, options, [&](std::string_view body) { decode_list_page(body, kind, s); }, on_restart, stop);
 }
 
 }  // namespace
@@ -43,19 +36,12 @@ Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::s
   in_scope.label_selector = scope.label_selector;
   const kube::ResourceRef vmis = kVmis.in(scope.namespace_);
 
-  for_each_item(client, vmis, in_scope, stop, [&] { s.vmis.clear(); },
-                [&](const nlohmann::json& o) { s.vmis.push_back(vmi_from_json(o)); });
-  for_each_item(client, kVms.in(scope.namespace_), {}, stop, [&] { s.vms.clear(); },
-                [&](const nlohmann::json& o) { s.vms.push_back(vm_from_json(o)); });
-  for_each_item(client, kVmims, {}, stop, [&] { s.vmims.clear(); },
-                [&](const nlohmann::json& o) { s.vmims.push_back(vmim_from_json(o)); });
+  decode_pages(client, vmis, in_scope, ViewKind::Vmi, s, [&] { s.vmis.clear(); }, stop);
+  decode_pages(client, kVms.in(scope.namespace_), {}, ViewKind::Vm, s, [&] { s.vms.clear(); }, stop);
+  decode_pages(client, kVmims, {}, ViewKind::Vmim, s, [&] { s.vmims.clear(); }, stop);
   kube::ListOptions launchers;
   launchers.label_selector = "kubevirt.io=virt-launcher";
-  for_each_item(client, kPods.in(scope.namespace_), launchers, stop, [&] { s.pods.clear(); },
-                [&](const nlohmann::json& o) {
-                  LauncherPod p;
-                  if (launcher_pod_from_json(o, p)) s.pods.push_back(std::move(p));
-                });
+  decode_pages(client, kPods.in(scope.namespace_), launchers, ViewKind::Pod, s, [&] { s.pods.clear(); }, stop);
 
   ConfigObjects config = fetch_config_objects(client, stop);
   s.hyperconverged_objects = std::move(config.hyperconvergeds);

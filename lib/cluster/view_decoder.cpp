@@ -1,0 +1,325 @@
+#include "cluster/view_decoder.hpp"
+
+#include <simdjson.h>
+
+#include <cstdio>
+#include <ctime>
+
+namespace wu::cluster {
+
+namespace {
+
+namespace od = simdjson::ondemand;
+
+std::string str(od::value v) {
+  std::string_view s;
+  if (v.get_string().get(s)) return {};
+  return std::string(s);
+}
+
+bool boolean(od::value v) {
+  bool b = false;
+  if (v.get_bool().get(b)) return false;
+  return b;
+}
+
+bool is_null(od::value v) {
+  bool null = false;
+  return !v.is_null().get(null) && null;
+}
+
+// Calls f(key, value) for each field of an object value; non-objects are skipped.
+template <typename F>
+void for_fields(od::value v, F&& f) {
+  od::object o;
+  if (v.get_object().get(o)) return;
+  for (auto field : o) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) continue;
+    f(key, field.value());
+  }
+}
+
+template <typename F>
+void for_items(od::value v, F&& f) {
+  od::array a;
+  if (v.get_array().get(a)) return;
+  for (auto item : a) {
+    od::value value;
+    if (item.get(value)) continue;
+    f(value);
+  }
+}
+
+struct Metadata {
+  std::string namespace_, name, uid;
+  Labels labels;
+  bool deleting = false;
+  Timestamp created = 0;
+  std::string controller_kind, controller_name, controller_uid;
+};
+
+// Reads metadata, handing annotations to `on_annotation`.
+template <typename OnAnnotation>
+void decode_metadata(od::value v, Metadata& m, OnAnnotation&& on_annotation) {
+  for_fields(v, [&](std::string_view key, od::value value) {
+    if (key == "name") m.name = str(value);
+    else if (key == "namespace") m.namespace_ = str(value);
+    else if (key == "uid") m.uid = str(value);
+    else if (key == "creationTimestamp") m.created = parse_timestamp(str(value));
+    else if (key == "deletionTimestamp") m.deleting = !is_null(value);
+    else if (key == "labels")
+      for_fields(value, [&](std::string_view k, od::value lv) { m.labels.emplace_back(std::string(k), str(lv)); });
+    else if (key == "annotations")
+      for_fields(value, [&](std::string_view k, od::value av) { on_annotation(k, av); });
+    else if (key == "ownerReferences")
+      for_items(value, [&](od::value owner) {
+        std::string kind, name, uid;
+        bool controller = false;
+        for_fields(owner, [&](std::string_view k, od::value ov) {
+          if (k == "kind") kind = str(ov);
+          else if (k == "name") name = str(ov);
+          else if (k == "uid") uid = str(ov);
+          else if (k == "controller") controller = boolean(ov);
+        });
+        if (controller) m.controller_kind = kind, m.controller_name = name, m.controller_uid = uid;
+      });
+  });
+}
+
+void decode_vmi(od::value v, Snapshot& s) {
+  Vmi vmi;
+  Metadata md;
+  for_fields(v, [&](std::string_view key, od::value value) {
+    if (key == "metadata") {
+      decode_metadata(value, md, [&](std::string_view k, od::value) {
+        if (k == "kubevirt.io/testWorkloadUpdateMigrationAbortion") vmi.abort_annotation = true;
+      });
+    } else if (key == "spec") {
+      for_fields(value, [&](std::string_view k, od::value sv) {
+        if (k == "evictionStrategy") vmi.eviction_strategy = str(sv);
+      });
+    } else if (key == "status") {
+      for_fields(value, [&](std::string_view k, od::value sv) {
+        if (k == "phase") vmi.phase = str(sv);
+        else if (k == "nodeName") vmi.node = str(sv);
+        else if (k == "launcherContainerImageVersion") vmi.launcher_image = str(sv);
+        else if (k == "evacuationNodeName") vmi.evacuation_node = str(sv);
+        else if (k == "migratedVolumes") for_items(sv, [&](od::value) { vmi.has_migrated_volumes = true; });
+        else if (k == "conditions")
+          for_items(sv, [&](od::value c) {
+            std::string type, status, reason, message;
+            for_fields(c, [&](std::string_view ck, od::value cv) {
+              if (ck == "type") type = str(cv);
+              else if (ck == "status") status = str(cv);
+              else if (ck == "reason") reason = str(cv);
+              else if (ck == "message") message = str(cv);
+            });
+            if (type == "LiveMigratable") {
+              vmi.live_migratable = status;
+              vmi.live_migratable_reason = reason;
+              vmi.live_migratable_message = message;
+            } else if (type == "StorageLiveMigratable") vmi.storage_live_migratable = status;
+            else if (type == "HotVCPUChange") vmi.hot_vcpu_change = true;
+            else if (type == "HotMemoryChange") vmi.hot_memory_change = status == "True";
+            else if (type == "MigrationRequired") vmi.migration_required = status == "True";
+            else if (type == "VolumesChange") vmi.volumes_change = status == "True";
+          });
+        else if (k == "migrationState")
+          for_fields(sv, [&](std::string_view mk, od::value mv) {
+            if (mk == "startTimestamp") vmi.migration_start = parse_timestamp(str(mv));
+            else if (mk == "endTimestamp") vmi.migration_end = parse_timestamp(str(mv));
+            else if (mk == "targetNodeDomainReadyTimestamp") vmi.target_domain_ready = !is_null(mv);
+            else if (mk == "migrationUid") vmi.migration_uid = str(mv);
+            else if (mk == "completed") vmi.migration_completed = boolean(mv);
+            else if (mk == "failed") vmi.migration_failed = boolean(mv);
+            else if (mk == "sourceNode") vmi.migration_source_node = str(mv);
+          });
+      });
+    }
+  });
+  vmi.namespace_ = std::move(md.namespace_);
+  vmi.name = std::move(md.name);
+  vmi.uid = std::move(md.uid);
+  vmi.deleting = md.deleting;
+  if (md.controller_kind == "VirtualMachine") vmi.owner_vm = md.controller_name;
+  for (const auto& [k, _] : md.labels)
+    if (k == "kubevirt.io/outdatedLauncherImage") vmi.outdated_label = true;
+  vmi.labels = std::move(md.labels);
+  s.vmis.push_back(std::move(vmi));
+}
+
+void decode_vm(od::value v, Snapshot& s) {
+  Vm vm;
+  Metadata md;
+  std::string strategy;
+  int running = -1;  // -1 unset, 0 false, 1 true
+  for_fields(v, [&](std::string_view key, od::value value) {
+    if (key == "metadata") decode_metadata(value, md, [](std::string_view, od::value) {});
+    else if (key == "spec")
+      for_fields(value, [&](std::string_view k, od::value sv) {
+        if (k == "runStrategy") strategy = str(sv);
+        else if (k == "running" && !is_null(sv)) running = boolean(sv) ? 1 : 0;
+      });
+  });
+  vm.namespace_ = std::move(md.namespace_);
+  vm.name = std::move(md.name);
+  vm.run_strategy_conflict = running >= 0 && !strategy.empty();
+  // spec.running: true means Always, false or neither means Halted (KubeVirt reference §5).
+  vm.run_strategy = !strategy.empty() ? strategy : running == 1 ? "Always" : "Halted";
+  s.vms.push_back(std::move(vm));
+}
+
+void decode_vmim(od::value v, Snapshot& s) {
+  Vmim m;
+  Metadata md;
+  for_fields(v, [&](std::string_view key, od::value value) {
+    if (key == "metadata") {
+      decode_metadata(value, md, [&](std::string_view k, od::value av) {
+        if (k == "kubevirt.io/workloadUpdateMigration") m.workload_update = true;
+        else if (k == "kubevirt.io/evacuationMigration") m.evacuation = true;
+        else if (k == "workload-update.kubevirt.io/run") m.annotations_tool_run = str(av);
+      });
+    } else if (key == "spec") {
+      for_fields(value, [&](std::string_view k, od::value sv) {
+        if (k == "vmiName") m.vmi_name = str(sv);
+      });
+    } else if (key == "status") {
+      for_fields(value, [&](std::string_view k, od::value sv) {
+        if (k == "phase") m.phase = str(sv);
+        else if (k == "phaseTransitionTimestamps")
+          for_items(sv, [&](od::value t) {
+            std::string phase;
+            Timestamp at = 0;
+            for_fields(t, [&](std::string_view tk, od::value tv) {
+              if (tk == "phase") phase = str(tv);
+              else if (tk == "phaseTransitionTimestamp") at = parse_timestamp(str(tv));
+            });
+            if (phase == "Failed") m.failed_at = at;
+          });
+        else if (k == "migrationState")
+          for_fields(sv, [&](std::string_view mk, od::value mv) {
+            if (mk == "failureReason") m.failure_reason = str(mv);
+            else if (mk == "targetPod") m.target_pod = str(mv);
+          });
+      });
+    }
+  });
+  m.namespace_ = std::move(md.namespace_);
+  m.name = std::move(md.name);
+  m.uid = std::move(md.uid);
+  m.labels = std::move(md.labels);
+  m.deleting = md.deleting;
+  m.created = md.created;
+  s.vmims.push_back(std::move(m));
+}
+
+void decode_pod(od::value v, Snapshot& s) {
+  LauncherPod p;
+  Metadata md;
+  for_fields(v, [&](std::string_view key, od::value value) {
+    if (key == "metadata") {
+      decode_metadata(value, md, [&](std::string_view k, od::value av) {
+        if (k == "kubevirt.io/domain") p.vmi_name = str(av);
+      });
+    } else if (key == "spec") {
+      for_fields(value, [&](std::string_view k, od::value sv) {
+        if (k == "nodeName") p.node = str(sv);
+        else if (k == "containers")
+          for_items(sv, [&](od::value c) {
+            std::string name, image;
+            for_fields(c, [&](std::string_view ck, od::value cv) {
+              if (ck == "name") name = str(cv);
+              else if (ck == "image") image = str(cv);
+            });
+            if (name == "compute") p.compute_image = image;
+          });
+      });
+    } else if (key == "status") {
+      for_fields(value, [&](std::string_view k, od::value sv) {
+        if (k == "phase") p.phase = str(sv);
+      });
+    }
+  });
+  bool launcher = false;
+  for (const auto& [k, val] : md.labels) {
+    if (k == "kubevirt.io" && val == "virt-launcher") launcher = true;
+    if (k == "kubevirt.io/migrationJobUID") p.migration_job_uid = val;
+  }
+  if (!launcher) return;
+  p.namespace_ = std::move(md.namespace_);
+  p.name = std::move(md.name);
+  p.uid = std::move(md.uid);
+  p.deleting = md.deleting;
+  p.created = md.created;
+  if (md.controller_kind == "VirtualMachineInstance") p.owner_vmi_uid = md.controller_uid;
+  s.pods.push_back(std::move(p));
+}
+
+void decode_value(od::value v, ViewKind kind, Snapshot& s) {
+  switch (kind) {
+    case ViewKind::Vmi: decode_vmi(v, s); break;
+    case ViewKind::Vm: decode_vm(v, s); break;
+    case ViewKind::Vmim: decode_vmim(v, s); break;
+    case ViewKind::Pod: decode_pod(v, s); break;
+  }
+}
+
+// One parser per thread: it keeps its buffers between pages.
+od::parser& parser() {
+  thread_local od::parser p;
+  return p;
+}
+
+}  // namespace
+
+Timestamp parse_timestamp(std::string_view t) {
+  if (t.size() < 19) return 0;
+  std::tm tm{};
+  const std::string text(t);
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                  &tm.tm_min, &tm.tm_sec) != 6)
+    return 0;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  Timestamp seconds = static_cast<Timestamp>(timegm(&tm));
+  std::size_t pos = 19;
+  if (pos < t.size() && t[pos] == '.')
+    while (++pos < t.size() && t[pos] >= '0' && t[pos] <= '9') {
+    }
+  if (pos < t.size() && (t[pos] == '+' || t[pos] == '-') && t.size() >= pos + 6) {
+    const int sign = t[pos] == '+' ? 1 : -1;
+    const int hours = (t[pos + 1] - '0') * 10 + (t[pos + 2] - '0');
+    const int minutes = (t[pos + 4] - '0') * 10 + (t[pos + 5] - '0');
+    seconds -= sign * (hours * 3600 + minutes * 60);
+  }
+  return seconds;
+}
+
+void decode_list_page(std::string_view page, ViewKind kind, Snapshot& s) {
+  try {
+    simdjson::padded_string padded(page.data(), page.size());
+    od::document doc = parser().iterate(padded);
+    od::object root = doc.get_object();
+    for (auto field : root) {
+      std::string_view key = field.unescaped_key();
+      if (key != "items") continue;
+      for_items(field.value(), [&](od::value item) { decode_value(item, kind, s); });
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    throw DecodeError(std::string("malformed list response: ") + e.what());
+  }
+}
+
+void decode_object(std::string_view object_json, ViewKind kind, Snapshot& s) {
+  try {
+    simdjson::padded_string padded(object_json.data(), object_json.size());
+    od::document doc = parser().iterate(padded);
+    od::value v = doc.get_value();
+    decode_value(v, kind, s);
+  } catch (const simdjson::simdjson_error& e) {
+    throw DecodeError(std::string("malformed object: ") + e.what());
+  }
+}
+
+}  // namespace wu::cluster
