@@ -38,29 +38,49 @@ std::map<std::string, const cluster::Vm*> vms_by_key(const cluster::Snapshot& s)
 }
 
 // Migration waves under the cluster-wide and per-source-node limits. Wave 1 shares the limits with
-// migrations already running; later waves start as earlier ones finish.
+// migrations already running; later waves start as earlier ones finish. Within a wave, VMIs are taken
+// in plan order, each node contributing at most its outbound limit. Per-node queues keep this linear
+// in the number of VMIs times the nodes still waiting, not quadratic in the VMIs.
 int assign_waves(std::vector<Decision*>& migrations, const PlanConfig& config, const ClusterIndex& index) {
   const int cluster_limit = static_cast<int>(config.parallel_migrations_per_cluster);
   const int node_limit = static_cast<int>(config.parallel_outbound_migrations_per_node);
   if (migrations.empty() || cluster_limit <= 0 || node_limit <= 0) return 0;
-  std::vector<Decision*> remaining = migrations;
+  // Queue per source node, holding positions in plan order.
+  std::map<std::string, std::vector<std::size_t>> queues;
+  for (std::size_t i = 0; i < migrations.size(); ++i) queues[migrations[i]->vmi->node].push_back(i);
+  struct NodeQueue {
+    const std::string* node;
+    const std::vector<std::size_t>* items;
+    std::size_t next = 0;
+  };
+  std::vector<NodeQueue> waiting;
+  for (const auto& [node, items] : queues) waiting.push_back({&node, &items, 0});
+  std::size_t assigned = 0;
   int wave = 0;
-  while (!remaining.empty()) {
+  std::vector<std::size_t> candidates;
+  while (assigned < migrations.size()) {
     ++wave;
-    int used = wave == 1 ? index.active_migrations : 0;
-    std::map<std::string, int> node_used = wave == 1 ? index.active_outbound_by_node : std::map<std::string, int>{};
-    std::vector<Decision*> next;
-    for (Decision* d : remaining) {
-      int& on_node = node_used[d->vmi->node];
-      if (used < cluster_limit && on_node < node_limit) {
-        d->wave = wave;
-        ++used;
-        ++on_node;
-      } else {
-        next.push_back(d);
+    const int free = cluster_limit - (wave == 1 ? index.active_migrations : 0);
+    candidates.clear();
+    for (const auto& q : waiting) {
+      int room = node_limit;
+      if (wave == 1) {
+        auto it = index.active_outbound_by_node.find(*q.node);
+        if (it != index.active_outbound_by_node.end()) room -= it->second;
       }
+      for (std::size_t k = q.next; k < q.items->size() && room > 0; ++k, --room) candidates.push_back((*q.items)[k]);
     }
-    remaining.swap(next);
+    const std::size_t take = std::min<std::size_t>(candidates.size(), free > 0 ? static_cast<std::size_t>(free) : 0);
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(take), candidates.end());
+    for (std::size_t c = 0; c < take; ++c) migrations[candidates[c]]->wave = wave;
+    assigned += take;
+    // Advance each queue past the VMIs this wave took (they are its head items), drop empty queues.
+    std::vector<NodeQueue> still;
+    for (auto& q : waiting) {
+      while (q.next < q.items->size() && migrations[(*q.items)[q.next]]->wave != 0) ++q.next;
+      if (q.next < q.items->size()) still.push_back(q);
+    }
+    waiting.swap(still);
   }
   return wave;
 }
