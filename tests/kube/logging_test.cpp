@@ -82,6 +82,8 @@ TEST_CASE("transport: gzip responses are decoded") {
   ListOptions all;
   all.limit = 0;  // one large response: the simulator compresses bodies over 128 KiB
   auto items = c->list(kNamespaces, all);
-  CHECK(items.size() == 1500);
+  std::size_t ours = 0;
+  for (const auto& ns : items) ours += ns["metadata"]["name"].get<std::string>().rfind("ns-", 0) == 0;
+  CHECK(ours == 1500);
   CHECK(headers.find("Content-Encoding: gzip") != std::string::npos);
 }
