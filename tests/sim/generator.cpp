@@ -387,9 +387,9 @@ void Gen::workloads(FleetSummary& sum) {
     if (!standalone)
       vmiMeta["ownerReferences"] = {{{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachine"}, {"name", name},
                                      {"uid", vmUid}, {"controller", true}, {"blockOwnerDeletion", true}}};
-    json vmiSpec = {{"architecture", "amd64"}, {"domain", domain},
+    json vmiSpec = {{"architecture", "amd64"}, {"domain", std::move(domain)},
                     {"networks", {{{"name", "default"}, {"pod", json::object()}}}},
-                    {"terminationGracePeriodSeconds", 180}, {"volumes", volumes}};
+                    {"terminationGracePeriodSeconds", 180}, {"volumes", std::move(volumes)}};
     if (!eviction.empty()) vmiSpec["evictionStrategy"] = eviction;
 
     json conds = json::array();

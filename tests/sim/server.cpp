@@ -3,6 +3,9 @@
 #include <signal.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -263,7 +266,34 @@ int runServer(const Config& cfg) {
                            {"spec", {{"finalizers", {"kubernetes"}}}}, {"status", {{"phase", "Active"}}}});
     if (cfg.generate > 0) {
       FleetSummary sum;
-      generateFleet(cfg.generate, cfg.seed, [&](const ResourceInfo& r, json&& o) { store.upsert(r, std::move(o)); }, &sum);
+      // Generation and storing (serialisation) overlap: the generator runs on its own thread.
+      std::mutex qmu;
+      std::condition_variable qcv;
+      std::deque<GeneratedObject> queue;
+      bool done = false;
+      std::thread producer([&] {
+        generateFleet(cfg.generate, cfg.seed, [&](const ResourceInfo& r, json&& o) {
+          std::unique_lock lk(qmu);
+          qcv.wait(lk, [&] { return queue.size() < 4096; });
+          queue.push_back({&r, std::move(o)});
+          qcv.notify_all();
+        }, &sum);
+        std::lock_guard lk(qmu);
+        done = true;
+        qcv.notify_all();
+      });
+      for (;;) {
+        std::deque<GeneratedObject> batch;
+        {
+          std::unique_lock lk(qmu);
+          qcv.wait(lk, [&] { return !queue.empty() || done; });
+          if (queue.empty() && done) break;
+          batch.swap(queue);
+          qcv.notify_all();
+        }
+        for (auto& o : batch) store.upsert(*o.resource, std::move(o.object));
+      }
+      producer.join();
       std::cerr << "kubevirt-sim: generated " << sum.vmis << " VMIs (" << sum.running << " running, " << sum.outdated
                 << " outdated, " << sum.migratable << " migratable, " << sum.standalone << " standalone), " << sum.vms
                 << " VMs, " << sum.pods << " pods, " << sum.migrations << " unfinished migrations, " << sum.nodes
