@@ -120,3 +120,16 @@ TEST_CASE("errors: a proxy's HTML error page becomes an ApiError with the code a
     CHECK(what.find("upstream unavailable") != std::string::npos);
   }
 }
+
+TEST_CASE("proxy: the cluster's proxy-url carries the request") {
+  const std::string list = R"({"kind":"PodList","metadata":{"resourceVersion":"5"},"items":[]})";
+  CannedServer proxy({response(200, "OK", "", list)});
+  RestConfig rc;
+  rc.host = "http://api.cluster.invalid:6443";  // never resolved locally: the proxy gets the absolute URL
+  rc.proxy_url = proxy.url();
+  Client c(rc);
+  c.list(kPods);
+  REQUIRE(proxy.requests().size() == 1);
+  CHECK(proxy.requests()[0].find("GET http://api.cluster.invalid:6443/api/v1/namespaces/ns/pods?limit=500 HTTP/1.1") ==
+        0);
+}
