@@ -213,8 +213,14 @@ LoadedKubeconfig load_kubeconfig(const std::string& explicit_path, const Env& en
   std::vector<std::string> chain;
   bool warn_if_all_missing = false;
   if (!explicit_path.empty()) {
-    if (!env.is_file(explicit_path) && !env.read_file(explicit_path))
-      throw ConfigError("stat " + explicit_path + ": no such file or directory");
+    if (!env.is_file(explicit_path)) {
+      bool exists = true;  // e.g. a directory: reading it below reports why
+      try {
+        exists = env.read_file(explicit_path).has_value();
+      } catch (const std::exception&) {
+      }
+      if (!exists) throw ConfigError("stat " + explicit_path + ": no such file or directory");
+    }
     chain.push_back(explicit_path);
   } else if (auto list = env.getenv("KUBECONFIG"); list && !list->empty()) {
     std::set<std::string> seen;

@@ -111,6 +111,18 @@ TEST_CASE("kubeconfig: --kubeconfig uses only that file and it must exist") {
   CHECK_THROWS_WITH_AS(load_kubeconfig("/x/y", fe.env()), "stat /x/y: no such file or directory", ConfigError);
 }
 
+TEST_CASE("kubeconfig: an unreadable --kubeconfig is a load error naming it") {
+  FakeEnv fe;
+  Env env = fe.env();
+  env.is_file = [](const std::string&) { return false; };
+  env.read_file = [](const std::string& p) -> std::optional<std::string> {
+    throw wu::kube::KubeError("read " + p + ": is a directory or not a regular file");
+  };
+  CHECK_THROWS_WITH_AS(load_kubeconfig("/etc", env),
+                       "error loading config file \"/etc\": read /etc: is a directory or not a regular file",
+                       ConfigError);
+}
+
 TEST_CASE("kubeconfig: falls back to $HOME/.kube/config") {
   FakeEnv fe;
   fe.vars["HOME"] = "/home/me";
