@@ -97,8 +97,10 @@ int run_plan(Cli& cli, const CLI::App& sub, const PlanFlags& flags) {
     if (!flags.all_namespaces) namespace_scope = session.namespace_;
     snapshot = cluster::load_live_snapshot(*session.client, {namespace_scope, flags.selector});
   }
+  // A live list was already filtered by the server (-l is sent as labelSelector); dumps are filtered here.
+  const bool select_here = !flags.from_files.empty();
   options.in_scope = [&](const cluster::Vmi& v) {
-    return (namespace_scope.empty() || v.namespace_ == namespace_scope) && selector.matches(v.labels);
+    return (namespace_scope.empty() || v.namespace_ == namespace_scope) && (!select_here || selector.matches(v.labels));
   };
 
   cluster::PlanConfigSource source = cluster::plan_config_from(snapshot, overrides);

@@ -33,7 +33,6 @@ struct Vmi {
   // Conditions.
   std::string live_migratable;     // "True", "False" or "" (absent)
   std::string live_migratable_reason;
-  std::string live_migratable_message;
   std::string storage_live_migratable;  // "True", "False", ""
   bool hot_vcpu_change = false;    // HotVCPUChange present, any status
   bool hot_memory_change = false;  // HotMemoryChange True
@@ -93,6 +92,9 @@ struct KubeVirtCr {
 };
 
 struct Snapshot {
+  // VMI labels are kept only where a label selector must be applied client-side (dumps); a live
+  // list already applied it on the server, and 100,000 label sets are tens of megabytes.
+  bool keep_vmi_labels = true;
   std::vector<Vmi> vmis;
   std::vector<Vm> vms;
   std::vector<Vmim> vmims;

@@ -32,6 +32,7 @@ void decode_pages(kube::Client& client, const kube::ResourceRef& ref, const kube
 Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::stop_token stop) {
   Snapshot s;
   s.now = static_cast<Timestamp>(std::time(nullptr));
+  s.keep_vmi_labels = false;  // the server applies the label selector
   kube::ListOptions in_scope;
   in_scope.label_selector = scope.label_selector;
   const kube::ResourceRef vmis = kVmis.in(scope.namespace_);

@@ -108,17 +108,15 @@ void decode_vmi(od::value v, Snapshot& s) {
         else if (k == "migratedVolumes") for_items(sv, [&](od::value) { vmi.has_migrated_volumes = true; });
         else if (k == "conditions")
           for_items(sv, [&](od::value c) {
-            std::string type, status, reason, message;
+            std::string type, status, reason;
             for_fields(c, [&](std::string_view ck, od::value cv) {
               if (ck == "type") type = str(cv);
               else if (ck == "status") status = str(cv);
               else if (ck == "reason") reason = str(cv);
-              else if (ck == "message") message = str(cv);
             });
             if (type == "LiveMigratable") {
               vmi.live_migratable = status;
               vmi.live_migratable_reason = reason;
-              vmi.live_migratable_message = message;
             } else if (type == "StorageLiveMigratable") vmi.storage_live_migratable = status;
             else if (type == "HotVCPUChange") vmi.hot_vcpu_change = true;
             else if (type == "HotMemoryChange") vmi.hot_memory_change = status == "True";
@@ -145,7 +143,7 @@ void decode_vmi(od::value v, Snapshot& s) {
   if (md.controller_kind == "VirtualMachine") vmi.owner_vm = md.controller_name;
   for (const auto& [k, _] : md.labels)
     if (k == "kubevirt.io/outdatedLauncherImage") vmi.outdated_label = true;
-  vmi.labels = std::move(md.labels);
+  if (s.keep_vmi_labels) vmi.labels = std::move(md.labels);
   s.vmis.push_back(std::move(vmi));
 }
 
