@@ -35,6 +35,7 @@ struct PlanFlags {
   bool pre_upgrade = false;
   std::string migration_duration = "2m";
   std::string fail_on;
+  int chunk_size = 2000;
 };
 
 std::vector<std::string> split_commas(const std::string& s) {
@@ -95,7 +96,7 @@ int run_plan(Cli& cli, const CLI::App& sub, const PlanFlags& flags) {
   } else {
     KubeSession session = connect(flags.kube, cli.global);
     if (!flags.all_namespaces) namespace_scope = session.namespace_;
-    snapshot = cluster::load_live_snapshot(*session.client, {namespace_scope, flags.selector});
+    snapshot = cluster::load_live_snapshot(*session.client, {namespace_scope, flags.selector, flags.chunk_size});
   }
   // A live list was already filtered by the server (-l is sent as labelSelector); dumps are filtered here.
   const bool select_here = !flags.from_files.empty();
@@ -175,6 +176,12 @@ void register_plan_command(Cli& cli) {
                                "eviction (stays-down); comma-separated, for pre-upgrade scripts")
                    ->type_name("LIST");
   register_value_completion(fail, {ValueCompletion::Kind::Words, {"evict", "skip", "stays-down"}, {}});
+  sub->add_option("--chunk-size", flags->chunk_size,
+                  "Objects per list request; larger pages mean fewer requests under the client-side rate limit "
+                  "(--qps), smaller ones less memory; 0 lists everything at once")
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   add_kube_flags(*sub, flags->kube);
   sub->footer(
       "Output formats (-o): table (default), wide, json, yaml.\n"

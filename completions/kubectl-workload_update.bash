@@ -93,6 +93,8 @@ _kubectl_workload_update() {
             COMPREPLY=(); return ;;
         "plan:--fail-on")
             COMPREPLY=( $(compgen -W "evict skip stays-down" -- "$cur") ); return ;;
+        "plan:--chunk-size")
+            COMPREPLY=(); return ;;
         "plan:--kubeconfig")
             COMPREPLY=(); return ;;
         "plan:--context")
@@ -144,7 +146,7 @@ _kubectl_workload_update() {
         case "$cmd" in
             "") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
             "validate") COMPREPLY=( $(compgen -W "-h --help -f --filename --field-validation --strict --max-input-size --from-cluster --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
-            "plan") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --from-file --methods --batch-size --batch-interval --parallel-migrations --parallel-outbound-per-node --eviction-strategy --pre-upgrade --migration-duration --fail-on --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
+            "plan") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --from-file --methods --batch-size --batch-interval --parallel-migrations --parallel-outbound-per-node --eviction-strategy --pre-upgrade --migration-duration --fail-on --chunk-size --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "version") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
             "completion") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
         esac

@@ -51,6 +51,7 @@ for cmd in kubectl-workload_update oc-workload_update
     complete -c $cmd -n '__fish_seen_subcommand_from plan' -l pre-upgrade -d 'Treat every running VMI as outdated'
     complete -c $cmd -n '__fish_seen_subcommand_from plan' -l migration-duration -x -d 'Assumed length of one live migration, for the estimated duration'
     complete -c $cmd -n '__fish_seen_subcommand_from plan' -l fail-on -x -a 'evict skip stays-down' -d 'Exit 1 when any VMI would be evicted'
+    complete -c $cmd -n '__fish_seen_subcommand_from plan' -l chunk-size -x -d 'Objects per list request'
     complete -c $cmd -n '__fish_seen_subcommand_from plan' -l kubeconfig -x -d 'Path to the kubeconfig file to use for CLI requests.'
     complete -c $cmd -n '__fish_seen_subcommand_from plan' -l context -x -d 'The name of the kubeconfig context to use'
     complete -c $cmd -n '__fish_seen_subcommand_from plan' -l cluster -x -d 'The name of the kubeconfig cluster to use'

@@ -33,14 +33,16 @@ Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::s
   Snapshot s;
   s.now = static_cast<Timestamp>(std::time(nullptr));
   s.keep_vmi_labels = false;  // the server applies the label selector
-  kube::ListOptions in_scope;
+  kube::ListOptions paged;
+  paged.limit = scope.chunk_size;
+  kube::ListOptions in_scope = paged;
   in_scope.label_selector = scope.label_selector;
   const kube::ResourceRef vmis = kVmis.in(scope.namespace_);
 
   decode_pages(client, vmis, in_scope, ViewKind::Vmi, s, [&] { s.vmis.clear(); }, stop);
-  decode_pages(client, kVms.in(scope.namespace_), {}, ViewKind::Vm, s, [&] { s.vms.clear(); }, stop);
-  decode_pages(client, kVmims, {}, ViewKind::Vmim, s, [&] { s.vmims.clear(); }, stop);
-  kube::ListOptions launchers;
+  decode_pages(client, kVms.in(scope.namespace_), paged, ViewKind::Vm, s, [&] { s.vms.clear(); }, stop);
+  decode_pages(client, kVmims, paged, ViewKind::Vmim, s, [&] { s.vmims.clear(); }, stop);
+  kube::ListOptions launchers = paged;
   launchers.label_selector = "kubevirt.io=virt-launcher";
   decode_pages(client, kPods.in(scope.namespace_), launchers, ViewKind::Pod, s, [&] { s.pods.clear(); }, stop);
 
