@@ -24,17 +24,22 @@ void writeFileAtomic(const std::string& path, const std::string& content, bool p
   if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + path);
 }
 
+namespace {
+// A YAML scalar for any string (JSON strings are valid YAML).
+std::string q(const std::string& s) { return nlohmann::json(s).dump(); }
+}  // namespace
+
 std::string renderKubeconfig(const StateFiles& f) {
-  std::string y = "apiVersion: v1\nkind: Config\nclusters:\n- name: sim\n  cluster:\n    server: " + f.serverUrl + "\n";
+  std::string y = "apiVersion: v1\nkind: Config\nclusters:\n- name: sim\n  cluster:\n    server: " + q(f.serverUrl) + "\n";
   if (f.pki) y += "    certificate-authority-data: " + base64Encode(f.pki->ca.cert) + "\n";
   y += "users:\n";
-  for (const auto& u : f.users) y += "- name: " + u.name + "\n  user:\n    token: " + u.token + "\n";
+  for (const auto& u : f.users) y += "- name: " + q(u.name) + "\n  user:\n    token: " + q(u.token) + "\n";
   if (f.pki)
     y += "- name: certuser\n  user:\n    client-certificate-data: " + base64Encode(f.pki->client.cert) +
          "\n    client-key-data: " + base64Encode(f.pki->client.key) + "\n";
   y += "contexts:\n";
   auto context = [&](const std::string& name, const std::string& user) {
-    y += "- name: " + name + "\n  context:\n    cluster: sim\n    user: " + user + "\n    namespace: default\n";
+    y += "- name: " + q(name) + "\n  context:\n    cluster: sim\n    user: " + q(user) + "\n    namespace: default\n";
   };
   for (const auto& u : f.users) {
     if (u.name == "admin") context("sim", "admin");
