@@ -170,6 +170,7 @@ HttpResponse Client::execute(const Request& r) {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (total.count() > 0) deadline = std::chrono::steady_clock::now() + total;
 
+  const bool idempotent = r.idempotent.value_or(is_idempotent_method(r.method));
   bool refreshed_after_401 = false;
   for (int attempt = 0;;) {
     wait_for_rate_limit(r, url);
@@ -185,6 +186,7 @@ HttpResponse Client::execute(const Request& r) {
     hr.client_key_pem = creds.key_pem;
     hr.deadline = deadline;
     hr.stop = r.stop;
+    hr.replay_unsafe = !idempotent;
     bool delivered = false;
     if (r.on_body) {
       hr.on_body = [&](std::string_view chunk) {
@@ -208,7 +210,7 @@ HttpResponse Client::execute(const Request& r) {
       outcome.request_sent = e.request_sent();
       failure = std::current_exception();
       failure_ex = &e;
-      auto d = decide_retry(options_.retry, r.method, r.retry_on_429, attempt, outcome, options_.random01());
+      auto d = decide_retry(options_.retry, idempotent, r.retry_on_429, attempt, outcome, options_.random01());
       if (!d.retry || (deadline && std::chrono::steady_clock::now() + d.delay >= *deadline)) throw;
       log(2, "Retrying " + r.method + " " + url + " in " + format_go_duration(d.delay) + " after: " +
                  describe(outcome, failure_ex) + " (retry " + std::to_string(attempt + 1) + "/" +
@@ -233,7 +235,7 @@ HttpResponse Client::execute(const Request& r) {
     }
     outcome.http_code = resp.code;
     outcome.retry_after = parse_retry_after(resp.header("Retry-After"));
-    auto d = decide_retry(options_.retry, r.method, r.retry_on_429, attempt, outcome, options_.random01());
+    auto d = decide_retry(options_.retry, idempotent, r.retry_on_429, attempt, outcome, options_.random01());
     if (d.retry && !(deadline && std::chrono::steady_clock::now() + d.delay >= *deadline)) {
       log(2, "Retrying " + r.method + " " + url + " in " + format_go_duration(d.delay) + " after: " +
                  status_text(resp.code) + " (retry " + std::to_string(attempt + 1) + "/" +
@@ -329,6 +331,7 @@ nlohmann::json Client::create(const ResourceRef& ref, const nlohmann::json& obje
   r.method = "POST";
   r.path = resource_path(ref);
   r.body = object.dump();
+  r.stop = o.stop;
   add_write_query(r, o);
   return nlohmann::json::parse(execute(r).body);
 }
@@ -338,6 +341,7 @@ nlohmann::json Client::update(const ResourceRef& ref, const nlohmann::json& obje
   r.method = "PUT";
   r.path = resource_path(ref);
   r.body = object.dump();
+  r.stop = o.stop;
   add_write_query(r, o);
   return nlohmann::json::parse(execute(r).body);
 }
@@ -348,6 +352,7 @@ nlohmann::json Client::patch(const ResourceRef& ref, PatchType type, const nlohm
   r.method = "PATCH";
   r.path = resource_path(ref);
   r.body = patch.dump();
+  r.stop = o.stop;
   switch (type) {
     case PatchType::Merge: r.content_type = "application/merge-patch+json"; break;
     case PatchType::StrategicMerge: r.content_type = "application/strategic-merge-patch+json"; break;
@@ -361,6 +366,7 @@ nlohmann::json Client::remove(const ResourceRef& ref, const DeleteOptions& o) {
   Request r;
   r.method = "DELETE";
   r.path = resource_path(ref);
+  r.stop = o.stop;
   if (o.dry_run) r.query.emplace_back("dryRun", "All");
   nlohmann::json body = nlohmann::json::object();
   if (o.grace_period_seconds) body["gracePeriodSeconds"] = *o.grace_period_seconds;
@@ -389,6 +395,7 @@ EvictionOutcome Client::evict(const std::string& ns, const std::string& pod, con
                          {"metadata", {{"name", pod}, {"namespace", ns}}}};
   if (!del.empty()) body["deleteOptions"] = del;
   r.body = body.dump();
+  r.stop = o.stop;
   r.retry_on_429 = false;  // a PDB (or KubeVirt) answers 429: the caller decides
   r.throw_on_error = false;
   auto resp = execute(r);
@@ -482,7 +489,7 @@ std::string Client::watch(const ResourceRef& ref, const WatchOptions& o,
                       std::to_string(failures) + " attempts (last error: " + last_error + ")");
     auto d = decide_retry(RetryPolicy{failures + 1, options_.retry.initial_backoff, options_.retry.max_backoff,
                                       options_.retry.jitter},
-                          "GET", true, failures - 1, AttemptOutcome{503, std::nullopt, std::nullopt, true},
+                          true, true, failures - 1, AttemptOutcome{503, std::nullopt, std::nullopt, true},
                           options_.random01());
     if (!sleep_for(d.delay, stop)) return rv;
   }

@@ -55,6 +55,9 @@ struct Request {
   Query query;
   std::string body;
   std::string content_type = "application/json";
+  // Safe to replay? Default: GET, HEAD, PUT and DELETE are (see retry.hpp).
+  // Set false for a PUT that creates something each time (KubeVirt's migrate).
+  std::optional<bool> idempotent;
   bool retry_on_429 = true;     // false for evictions: the caller handles PDB 429s
   bool throw_on_error = true;   // false: return >= 400 responses instead of throwing ApiError
   std::function<void(std::string_view)> on_body;  // stream 2xx bodies (no retry once bytes arrived)
@@ -66,6 +69,7 @@ struct Request {
 struct WriteOptions {
   bool dry_run = false;        // ?dryRun=All
   std::string field_manager;   // ?fieldManager=
+  std::stop_token stop;
 };
 
 enum class PatchType { Merge, StrategicMerge, Json };
@@ -76,11 +80,13 @@ struct DeleteOptions {
   std::string propagation_policy;  // "Foreground", "Background", "Orphan"
   std::string precondition_uid;
   std::string precondition_resource_version;
+  std::stop_token stop;
 };
 
 struct EvictOptions {
   bool dry_run = false;  // deleteOptions.dryRun: ["All"]
   std::optional<int> grace_period_seconds;
+  std::stop_token stop;
 };
 
 struct WatchOptions {

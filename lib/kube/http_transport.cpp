@@ -294,7 +294,7 @@ HttpResponse HttpTransport::perform(const HttpRequest& req) {
   // connection turns out dead, even a POST. Go does not replay non-idempotent
   // requests, and neither may we (an eviction or create could run twice), so
   // they always get a connection of their own.
-  if (req.method == "POST" || req.method == "PATCH") curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+  if (req.replay_unsafe) curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
 
   // Method and body.
   if (req.method == "GET") {

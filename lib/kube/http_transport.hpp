@@ -35,6 +35,8 @@ struct HttpRequest {
   // Overall deadline; none when unset.
   std::optional<std::chrono::steady_clock::time_point> deadline;
   std::stop_token stop;
+  // A request that must never be replayed gets a connection of its own (see perform()).
+  bool replay_unsafe = false;
   // When set, 2xx bodies are streamed here chunk by chunk instead of being kept.
   // An exception thrown here aborts the transfer and is rethrown by perform().
   std::function<void(std::string_view)> on_body;

@@ -17,11 +17,10 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view header) {
   return std::chrono::seconds(std::stol(v));
 }
 
-RetryDecision decide_retry(const RetryPolicy& policy, std::string_view method, bool retry_on_429, int attempt,
+RetryDecision decide_retry(const RetryPolicy& policy, bool idempotent, bool retry_on_429, int attempt,
                            const AttemptOutcome& o, double random01) {
   RetryDecision d;
   if (attempt >= policy.max_retries) return d;
-  const bool idempotent = is_idempotent_method(method);
   bool retry = false;
   if (o.transport_error) {
     if (*o.transport_error == TransportError::Kind::TlsVerify) retry = false;  // will not fix itself

@@ -8,7 +8,8 @@
 //    (timeouts excepted: the overall deadline is then spent). PUT carries a
 //    resourceVersion, so a replay after a lost response gets a 409 rather than
 //    a double write; a replayed DELETE can get 404, which callers treat as done.
-//  * Non-idempotent requests (POST create/eviction, PATCH): retried only on 429
+//  * Non-idempotent requests (POST create/eviction, PATCH, and any request
+//    marked Request::idempotent = false): retried only on 429
 //    WITH a Retry-After header (the server refused before doing anything, as
 //    API Priority and Fairness does) or on connection errors where the request
 //    provably never reached the server (DNS, TCP connect, TLS handshake).
@@ -47,9 +48,11 @@ struct RetryDecision {
 
 bool is_idempotent_method(std::string_view method);
 
+// `idempotent` is normally is_idempotent_method(method); a caller can say
+// otherwise (KubeVirt's PUT .../migrate creates a migration each time).
 // `attempt` counts retries already made (0 after the first try). `random01`
 // is a value in [0,1) for the jitter (injected so tests are deterministic).
-RetryDecision decide_retry(const RetryPolicy& policy, std::string_view method, bool retry_on_429, int attempt,
+RetryDecision decide_retry(const RetryPolicy& policy, bool idempotent, bool retry_on_429, int attempt,
                            const AttemptOutcome& outcome, double random01);
 
 // Parses a Retry-After header given in seconds (HTTP dates are not used by the apiserver).

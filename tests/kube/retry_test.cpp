@@ -103,6 +103,26 @@ TEST_CASE("retry: POST is not retried on 500 or a dropped connection, but is on 
   CHECK(f.sim.records("pods", "create").size() == 2);
 }
 
+TEST_CASE("retry: a PUT marked non-idempotent (KubeVirt's migrate) is not replayed") {
+  if (!sim_available()) return;
+  Fixture f;
+  auto current = f.client->get(kPods.named("p1"));
+  f.sim.clear_audit();
+  f.sim.add_faults({{"rules", json::array({{{"resource", "pods"}, {"verb", "update"}, {"code", 503}, {"count", 1}}})}});
+  Request put;
+  put.method = "PUT";
+  put.path = resource_path(kPods.named("p1"));
+  put.body = current.dump();
+  put.idempotent = false;
+  CHECK_THROWS_AS(f.client->send(put), ApiError);
+  CHECK(f.sim.records("pods", "update").size() == 1);
+  // The same PUT with the default rule is retried.
+  f.sim.add_faults({{"rules", json::array({{{"resource", "pods"}, {"verb", "update"}, {"code", 503}, {"count", 1}}})}});
+  put.idempotent.reset();
+  f.client->send(put);
+  CHECK(f.sim.records("pods", "update").size() == 3);
+}
+
 TEST_CASE("retry: an eviction's 429 is never retried by the transport") {
   if (!sim_available()) return;
   Fixture f;

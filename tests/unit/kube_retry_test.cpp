@@ -29,19 +29,19 @@ TEST_CASE("retry: idempotent requests retry on 429, 5xx and connection errors") 
   RetryPolicy p;
   for (const char* m : {"GET", "PUT", "DELETE", "HEAD"}) {
     CAPTURE(m);
-    CHECK(decide_retry(p, m, true, 0, http(429), 0).retry);
-    CHECK(decide_retry(p, m, true, 0, http(500), 0).retry);
-    CHECK(decide_retry(p, m, true, 0, http(502), 0).retry);
-    CHECK(decide_retry(p, m, true, 0, http(503), 0).retry);
-    CHECK(decide_retry(p, m, true, 0, http(504), 0).retry);
-    CHECK(decide_retry(p, m, true, 0, conn(K::Dropped, true), 0).retry);
-    CHECK(decide_retry(p, m, true, 0, conn(K::Connect, false), 0).retry);
-    CHECK_FALSE(decide_retry(p, m, true, 0, http(400), 0).retry);
-    CHECK_FALSE(decide_retry(p, m, true, 0, http(404), 0).retry);
-    CHECK_FALSE(decide_retry(p, m, true, 0, http(409), 0).retry);
-    CHECK_FALSE(decide_retry(p, m, true, 0, http(501), 0).retry);
-    CHECK_FALSE(decide_retry(p, m, true, 0, conn(K::TlsVerify, false), 0).retry);
-    CHECK_FALSE(decide_retry(p, m, true, 0, conn(K::Timeout, true), 0).retry);
+    CHECK(decide_retry(p, is_idempotent_method(m), true, 0, http(429), 0).retry);
+    CHECK(decide_retry(p, is_idempotent_method(m), true, 0, http(500), 0).retry);
+    CHECK(decide_retry(p, is_idempotent_method(m), true, 0, http(502), 0).retry);
+    CHECK(decide_retry(p, is_idempotent_method(m), true, 0, http(503), 0).retry);
+    CHECK(decide_retry(p, is_idempotent_method(m), true, 0, http(504), 0).retry);
+    CHECK(decide_retry(p, is_idempotent_method(m), true, 0, conn(K::Dropped, true), 0).retry);
+    CHECK(decide_retry(p, is_idempotent_method(m), true, 0, conn(K::Connect, false), 0).retry);
+    CHECK_FALSE(decide_retry(p, is_idempotent_method(m), true, 0, http(400), 0).retry);
+    CHECK_FALSE(decide_retry(p, is_idempotent_method(m), true, 0, http(404), 0).retry);
+    CHECK_FALSE(decide_retry(p, is_idempotent_method(m), true, 0, http(409), 0).retry);
+    CHECK_FALSE(decide_retry(p, is_idempotent_method(m), true, 0, http(501), 0).retry);
+    CHECK_FALSE(decide_retry(p, is_idempotent_method(m), true, 0, conn(K::TlsVerify, false), 0).retry);
+    CHECK_FALSE(decide_retry(p, is_idempotent_method(m), true, 0, conn(K::Timeout, true), 0).retry);
   }
 }
 
@@ -49,44 +49,49 @@ TEST_CASE("retry: POST and PATCH only when the server refused up front or never 
   RetryPolicy p;
   for (const char* m : {"POST", "PATCH"}) {
     CAPTURE(m);
-    CHECK(decide_retry(p, m, true, 0, http(429, 2s), 0).retry);
-    CHECK_FALSE(decide_retry(p, m, true, 0, http(429), 0).retry);  // a PDB's 429 has no Retry-After
-    CHECK_FALSE(decide_retry(p, m, true, 0, http(500), 0).retry);
-    CHECK_FALSE(decide_retry(p, m, true, 0, http(503), 0).retry);
-    CHECK(decide_retry(p, m, true, 0, conn(K::Connect, false), 0).retry);
-    CHECK(decide_retry(p, m, true, 0, conn(K::Resolve, false), 0).retry);
-    CHECK(decide_retry(p, m, true, 0, conn(K::TlsHandshake, false), 0).retry);
-    CHECK_FALSE(decide_retry(p, m, true, 0, conn(K::Dropped, true), 0).retry);
-    CHECK_FALSE(decide_retry(p, m, true, 0, conn(K::Other, true), 0).retry);
+    CHECK(decide_retry(p, is_idempotent_method(m), true, 0, http(429, 2s), 0).retry);
+    CHECK_FALSE(decide_retry(p, is_idempotent_method(m), true, 0, http(429), 0).retry);  // a PDB's 429 has no Retry-After
+    CHECK_FALSE(decide_retry(p, is_idempotent_method(m), true, 0, http(500), 0).retry);
+    CHECK_FALSE(decide_retry(p, is_idempotent_method(m), true, 0, http(503), 0).retry);
+    CHECK(decide_retry(p, is_idempotent_method(m), true, 0, conn(K::Connect, false), 0).retry);
+    CHECK(decide_retry(p, is_idempotent_method(m), true, 0, conn(K::Resolve, false), 0).retry);
+    CHECK(decide_retry(p, is_idempotent_method(m), true, 0, conn(K::TlsHandshake, false), 0).retry);
+    CHECK_FALSE(decide_retry(p, is_idempotent_method(m), true, 0, conn(K::Dropped, true), 0).retry);
+    CHECK_FALSE(decide_retry(p, is_idempotent_method(m), true, 0, conn(K::Other, true), 0).retry);
   }
+}
+
+TEST_CASE("retry: which methods are idempotent") {
+  for (const char* m : {"GET", "HEAD", "PUT", "DELETE"}) CHECK(is_idempotent_method(m));
+  for (const char* m : {"POST", "PATCH"}) CHECK_FALSE(is_idempotent_method(m));
 }
 
 TEST_CASE("retry: evictions opt out of 429 retries entirely") {
   RetryPolicy p;
-  CHECK_FALSE(decide_retry(p, "POST", false, 0, http(429, 5s), 0).retry);
-  CHECK_FALSE(decide_retry(p, "GET", false, 0, http(429), 0).retry);
-  CHECK(decide_retry(p, "POST", false, 0, conn(K::Connect, false), 0).retry);
+  CHECK_FALSE(decide_retry(p, false, false, 0, http(429, 5s), 0).retry);
+  CHECK_FALSE(decide_retry(p, true, false, 0, http(429), 0).retry);
+  CHECK(decide_retry(p, false, false, 0, conn(K::Connect, false), 0).retry);
 }
 
 TEST_CASE("retry: backoff doubles from 0.5 s to the 8 s cap, Retry-After wins, count is bounded") {
   RetryPolicy p;
-  CHECK(decide_retry(p, "GET", true, 0, http(503), 0).delay == 500ms);
-  CHECK(decide_retry(p, "GET", true, 1, http(503), 0).delay == 1000ms);
-  CHECK(decide_retry(p, "GET", true, 2, http(503), 0).delay == 2000ms);
-  CHECK(decide_retry(p, "GET", true, 3, http(503), 0).delay == 4000ms);
-  CHECK(decide_retry(p, "GET", true, 4, http(503), 0).delay == 8000ms);
+  CHECK(decide_retry(p, true, true, 0, http(503), 0).delay == 500ms);
+  CHECK(decide_retry(p, true, true, 1, http(503), 0).delay == 1000ms);
+  CHECK(decide_retry(p, true, true, 2, http(503), 0).delay == 2000ms);
+  CHECK(decide_retry(p, true, true, 3, http(503), 0).delay == 4000ms);
+  CHECK(decide_retry(p, true, true, 4, http(503), 0).delay == 8000ms);
   p.max_retries = 10;
-  CHECK(decide_retry(p, "GET", true, 7, http(503), 0).delay == 8000ms);
+  CHECK(decide_retry(p, true, true, 7, http(503), 0).delay == 8000ms);
   // Jitter adds up to 20%.
-  CHECK(decide_retry(p, "GET", true, 0, http(503), 0.5).delay == 550ms);
-  CHECK(decide_retry(p, "GET", true, 0, http(503), 0.999).delay < 600ms);
-  CHECK(decide_retry(p, "GET", true, 3, http(429, 3s), 0.9).delay == 3000ms);
+  CHECK(decide_retry(p, true, true, 0, http(503), 0.5).delay == 550ms);
+  CHECK(decide_retry(p, true, true, 0, http(503), 0.999).delay < 600ms);
+  CHECK(decide_retry(p, true, true, 3, http(429, 3s), 0.9).delay == 3000ms);
   RetryPolicy five;
-  CHECK(decide_retry(five, "GET", true, 4, http(503), 0).retry);
-  CHECK_FALSE(decide_retry(five, "GET", true, 5, http(503), 0).retry);
+  CHECK(decide_retry(five, true, true, 4, http(503), 0).retry);
+  CHECK_FALSE(decide_retry(five, true, true, 5, http(503), 0).retry);
   RetryPolicy none;
   none.max_retries = 0;
-  CHECK_FALSE(decide_retry(none, "GET", true, 0, http(503), 0).retry);
+  CHECK_FALSE(decide_retry(none, true, true, 0, http(503), 0).retry);
 }
 
 TEST_CASE("retry: Retry-After parsing") {
