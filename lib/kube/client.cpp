@@ -43,6 +43,15 @@ std::string read_ca(const RestConfig& c, const Env& env) {
   return *text;
 }
 
+// A 2xx body that must be JSON; a proxy's HTML page gets a clear error.
+nlohmann::json parse_json(const HttpResponse& resp, const std::string& what) {
+  auto j = nlohmann::json::parse(resp.body, nullptr, false);
+  if (j.is_discarded())
+    throw KubeError("the server's answer to " + what + " is not JSON (HTTP " + std::to_string(resp.code) +
+                    "): " + resp.body.substr(0, 200));
+  return j;
+}
+
 std::string describe(const AttemptOutcome& o, const std::exception* e) {
   if (o.http_code) return status_text(o.http_code);
   return e ? e->what() : "connection error";
@@ -198,8 +207,6 @@ HttpResponse Client::execute(const Request& r) {
 
     AttemptOutcome outcome;
     HttpResponse resp;
-    std::exception_ptr failure;
-    const std::exception* failure_ex = nullptr;
     try {
       resp = transport_->perform(hr);
     } catch (const TransportError& e) {
@@ -208,12 +215,10 @@ HttpResponse Client::execute(const Request& r) {
       if (delivered) throw;  // a stream broke midway: replaying it would duplicate data
       outcome.transport_error = e.kind();
       outcome.request_sent = e.request_sent();
-      failure = std::current_exception();
-      failure_ex = &e;
       auto d = decide_retry(options_.retry, idempotent, r.retry_on_429, attempt, outcome, options_.random01());
       if (!d.retry || (deadline && std::chrono::steady_clock::now() + d.delay >= *deadline)) throw;
       log(2, "Retrying " + r.method + " " + url + " in " + format_go_duration(d.delay) + " after: " +
-                 describe(outcome, failure_ex) + " (retry " + std::to_string(attempt + 1) + "/" +
+                 describe(outcome, &e) + " (retry " + std::to_string(attempt + 1) + "/" +
                  std::to_string(options_.retry.max_retries) + ")");
       if (!sleep_for(d.delay, r.stop)) throw CancelledError();
       ++attempt;
@@ -256,7 +261,7 @@ nlohmann::json Client::get(const ResourceRef& ref, std::stop_token stop) {
   Request r;
   r.path = resource_path(ref);
   r.stop = stop;
-  return nlohmann::json::parse(execute(r).body);
+  return parse_json(execute(r), r.method + " " + r.path);
 }
 
 ListSummary Client::list_pages(const ResourceRef& ref, const ListOptions& o,
@@ -310,7 +315,8 @@ nlohmann::json Client::list(const ResourceRef& ref, const ListOptions& options, 
   auto s = list_pages(
       ref, options,
       [&](std::string_view body) {
-        auto page = nlohmann::json::parse(body);
+        auto page = nlohmann::json::parse(body, nullptr, false);
+        if (page.is_discarded()) throw KubeError("a page of " + ref.resource + " is not JSON");
         if (auto it = page.find("items"); it != page.end() && it->is_array())
           for (auto& item : *it) items.push_back(std::move(item));
       },
@@ -333,7 +339,7 @@ nlohmann::json Client::create(const ResourceRef& ref, const nlohmann::json& obje
   r.body = object.dump();
   r.stop = o.stop;
   add_write_query(r, o);
-  return nlohmann::json::parse(execute(r).body);
+  return parse_json(execute(r), r.method + " " + r.path);
 }
 
 nlohmann::json Client::update(const ResourceRef& ref, const nlohmann::json& object, const WriteOptions& o) {
@@ -343,7 +349,7 @@ nlohmann::json Client::update(const ResourceRef& ref, const nlohmann::json& obje
   r.body = object.dump();
   r.stop = o.stop;
   add_write_query(r, o);
-  return nlohmann::json::parse(execute(r).body);
+  return parse_json(execute(r), r.method + " " + r.path);
 }
 
 nlohmann::json Client::patch(const ResourceRef& ref, PatchType type, const nlohmann::json& patch,
@@ -359,7 +365,7 @@ nlohmann::json Client::patch(const ResourceRef& ref, PatchType type, const nlohm
     case PatchType::Json: r.content_type = "application/json-patch+json"; break;
   }
   add_write_query(r, o);
-  return nlohmann::json::parse(execute(r).body);
+  return parse_json(execute(r), r.method + " " + r.path);
 }
 
 nlohmann::json Client::remove(const ResourceRef& ref, const DeleteOptions& o) {
@@ -380,7 +386,7 @@ nlohmann::json Client::remove(const ResourceRef& ref, const DeleteOptions& o) {
     r.body = body.dump();
   }
   auto resp = execute(r);
-  return resp.body.empty() ? nlohmann::json::object() : nlohmann::json::parse(resp.body);
+  return resp.body.empty() ? nlohmann::json::object() : parse_json(resp, r.method + " " + r.path);
 }
 
 EvictionOutcome Client::evict(const std::string& ns, const std::string& pod, const EvictOptions& o) {

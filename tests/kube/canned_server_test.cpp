@@ -133,3 +133,14 @@ TEST_CASE("proxy: the cluster's proxy-url carries the request") {
   CHECK(proxy.requests()[0].find("GET http://api.cluster.invalid:6443/api/v1/namespaces/ns/pods?limit=500 HTTP/1.1") ==
         0);
 }
+
+TEST_CASE("errors: a 200 that is not JSON (a captive portal, a wrong server) is a clear error") {
+  CannedServer server({response(200, "OK", "Content-Type: text/html\r\n", "<html>Please sign in to the Wi-Fi</html>")});
+  RestConfig rc;
+  rc.host = server.url();
+  Client c(rc);
+  CHECK_THROWS_WITH_AS(c.get(kPods.named("p")),
+                       "the server's answer to GET /api/v1/namespaces/ns/pods/p is not JSON (HTTP 200): <html>Please "
+                       "sign in to the Wi-Fi</html>",
+                       KubeError);
+}
