@@ -1,6 +1,8 @@
 #include "control.hpp"
 
 #include "http_util.hpp"
+#include "migration_history.hpp"
+#include "sim_clock.hpp"
 #include "scenario.hpp"
 #include "services.hpp"
 #include "status_errors.hpp"
@@ -68,6 +70,11 @@ void handleControl(Services& s, const httplib::Request& req, httplib::Response& 
     } catch (const ScenarioError& e) {
       throw badRequest(e.what());
     }
+  } else if (what == "clock" && m == "GET") {
+    reply(req, res, 200, {{"now", rfc3339Millis(simNow())}, {"timeScale", simClock().scale()}});
+  } else if (what == "migrations" && m == "GET") {
+    if (!s.migrations) throw genericNotFound();
+    reply(req, res, 200, s.migrations->snapshot());
   } else if (what == "knobs" && m == "GET") {
     reply(req, res, 200, s.knobs.snapshot());
   } else if (what == "knobs" && m == "POST") {

@@ -101,7 +101,6 @@ PdbVerdict evaluatePdb(const json& pdb, const std::vector<json>& pods) {
 }
 
 void handleEviction(Services& s, Call& c) {
-  const ResourceInfo& pods = res("", "v1", "pods");
   json body = readBody(c.req, true);
   if (!body.is_object()) throw badRequest("invalid Eviction in request body");
   const std::string apiVersion = body.value("apiVersion", "");
@@ -118,18 +117,35 @@ void handleEviction(Services& s, Call& c) {
   c.dryRun = dryRun;
   c.audit["dryRun"] = dryRun;
 
-  ObjPtr podObj = s.store.get(pods, c.info.ns, c.info.name);
-  if (!podObj) throw notFound(pods, c.info.name);
+  std::string sideEffect;
+  Store::DeleteResult result;
+  try {
+    result = evictPod(s, c.info.ns, c.info.name, body.value("/metadata/annotations"_json_pointer, json::object()), opts,
+                      dryRun, &sideEffect);
+  } catch (...) {
+    if (!sideEffect.empty()) c.audit["sideEffect"] = sideEffect;  // the webhook marked the VMI, then answered 429
+    throw;
+  }
+  c.audit["mutation"] = !dryRun;
+  if (result.object && result.object->rv) c.audit["resourceVersion"] = std::to_string(result.object->rv);
+  sendBody(c.req, c.res, 201, successStatus(201).dump());
+}
+
+Store::DeleteResult evictPod(Services& s, const std::string& ns, const std::string& name, const json& evictionAnnotations,
+                             const json& opts, bool dryRun, std::string* sideEffect) {
+  const ResourceInfo& pods = res("", "v1", "pods");
+  ObjPtr podObj = s.store.get(pods, ns, name);
+  if (!podObj) throw notFound(pods, name);
   json pod = podObj->parse();
 
   // 1. KubeVirt's validating webhook on pods/eviction.
   WebhookInput in;
   in.pod = pod;
-  in.evictionAnnotations = body.value("/metadata/annotations"_json_pointer, json::object());
+  in.evictionAnnotations = evictionAnnotations;
   const ResourceInfo& vmis = res("kubevirt.io", "v1", "virtualmachineinstances");
   const std::string domain = pod.value("/metadata/annotations/kubevirt.io~1domain"_json_pointer, "");
   if (!domain.empty()) {
-    if (ObjPtr v = s.store.get(vmis, c.info.ns, domain)) in.vmi = v->parse();
+    if (ObjPtr v = s.store.get(vmis, ns, domain)) in.vmi = v->parse();
     else in.vmiLookupError = notFound(vmis, domain).what();
   }
   for (const auto& kv : s.store.all(res("kubevirt.io", "v1", "kubevirts"))) {
@@ -139,12 +155,12 @@ void handleEviction(Services& s, Call& c) {
   if (pod.value("/metadata/labels/kubevirt.io"_json_pointer, "") == "hotplug-disk" &&
       pod.contains("/metadata/ownerReferences"_json_pointer) && pod["metadata"]["ownerReferences"].size() == 1) {
     const std::string owner = pod["metadata"]["ownerReferences"][0].value("name", "");
-    if (ObjPtr launcher = s.store.get(pods, c.info.ns, owner)) {
+    if (ObjPtr launcher = s.store.get(pods, ns, owner)) {
       json l = launcher->parse();
       const std::string phase = l.value("/status/phase"_json_pointer, "");
       const std::string vmiName = l.value("/metadata/annotations/kubevirt.io~1domain"_json_pointer, "");
       in.hotplugOwnerLiveWithVmi = phase != "Succeeded" && phase != "Failed" && !vmiName.empty() &&
-                                   s.store.get(vmis, c.info.ns, vmiName) != nullptr;
+                                   s.store.get(vmis, ns, vmiName) != nullptr;
     }
   }
   WebhookDecision d = decideEviction(in);
@@ -152,13 +168,13 @@ void handleEviction(Services& s, Call& c) {
   if (d.kind == WebhookDecision::Kind::Mark) {
     try {
       ObjPtr marked = s.store.modify(
-          vmis, c.info.ns, domain,
+          vmis, ns, domain,
           [&](json& vmi) {
             vmi["status"]["evacuationNodeName"] = d.evacuationNode;
             if (d.fromDescheduler) vmi["metadata"]["annotations"]["kubevirt.io/eviction-source"] = "descheduler";
           },
           dryRun);
-      if (!dryRun) c.audit["sideEffect"] = "vmi " + c.info.ns + "/" + domain + " evacuationNodeName=" + d.evacuationNode;
+      if (!dryRun && sideEffect) *sideEffect = "vmi " + ns + "/" + domain + " evacuationNodeName=" + d.evacuationNode;
     } catch (const ApiError& e) {
       respondDenied(e.what());
     }
@@ -171,13 +187,13 @@ void handleEviction(Services& s, Call& c) {
                          pod["metadata"].contains("deletionTimestamp");
   if (!ignorePdb) {
     std::vector<json> matching;
-    for (auto& pdb : s.store.all(res("policy", "v1", "poddisruptionbudgets"), c.info.ns))
+    for (auto& pdb : s.store.all(res("policy", "v1", "poddisruptionbudgets"), ns))
       if (pdbSelects(pdb, pod)) matching.push_back(std::move(pdb));
     if (matching.size() > 1)
       throw internalError("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
     if (matching.size() == 1) {
       std::vector<json> selected;
-      for (auto& p : s.store.all(pods, c.info.ns))
+      for (auto& p : s.store.all(pods, ns))
         if (pdbSelects(matching[0], p)) selected.push_back(std::move(p));
       PdbVerdict v = evaluatePdb(matching[0], selected);
       if (v.disruptionsAllowed <= 0) {
@@ -194,10 +210,7 @@ void handleEviction(Services& s, Call& c) {
   }
 
   // 3. Delete the pod.
-  auto result = deleteObject(s, pods, c.info.ns, c.info.name, opts, dryRun);
-  c.audit["mutation"] = !dryRun;
-  if (result.object && result.object->rv) c.audit["resourceVersion"] = std::to_string(result.object->rv);
-  sendBody(c.req, c.res, 201, successStatus(201).dump());
+  return deleteObject(s, pods, ns, name, opts, dryRun);
 }
 
 }  // namespace sim

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
+
+#include "store.hpp"
 
 namespace sim {
 
@@ -11,6 +14,13 @@ struct Services;
 struct Call;
 
 void handleEviction(Services& s, Call& c);
+
+// The eviction itself, shared by the API and the simulated KubeVirt controllers:
+// webhook, PDBs, then the (graceful) pod deletion. Throws ApiError (429 for a
+// webhook or PDB refusal). sideEffect, when given, describes a VMI marked for evacuation.
+Store::DeleteResult evictPod(Services& s, const std::string& ns, const std::string& name,
+                             const nlohmann::json& evictionAnnotations, const nlohmann::json& opts, bool dryRun,
+                             std::string* sideEffect = nullptr);
 
 // Disruptions a PDB allows now, computed from the pods it selects (there is no
 // disruption controller): healthy pods minus the pods it must keep.

@@ -8,6 +8,7 @@
 #include "pagination.hpp"
 #include "patch.hpp"
 #include "services.hpp"
+#include "sim_clock.hpp"
 #include "status_errors.hpp"
 #include "table.hpp"
 #include "watch.hpp"
@@ -402,7 +403,7 @@ Store::DeleteResult deleteObject(Services& s, const ResourceInfo& r, const std::
         [&](json& o) {
           json& md = o["metadata"];
           if (md.contains("deletionTimestamp")) return;
-          auto when = std::chrono::system_clock::now() + std::chrono::milliseconds(static_cast<long>(podGrace * 1000));
+          auto when = simNow() + std::chrono::milliseconds(static_cast<long>(podGrace * 1000));
           md["deletionTimestamp"] = rfc3339(when);
           md["deletionGracePeriodSeconds"] = static_cast<long>(podGrace + 0.999);
         },

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "sim_clock.hpp"
+
 namespace sim {
 
 std::string rfc3339(std::chrono::system_clock::time_point t) {
@@ -14,7 +16,7 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-std::string nowRfc3339() { return rfc3339(std::chrono::system_clock::now()); }
+std::string nowRfc3339() { return rfc3339(simNow()); }
 
 bool parseRfc3339(const std::string& s, std::chrono::system_clock::time_point& out) {
   std::tm tm{};

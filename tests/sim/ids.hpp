@@ -10,7 +10,7 @@ namespace sim {
 
 // RFC 3339 with second precision and "Z", as in metadata.creationTimestamp.
 std::string rfc3339(std::chrono::system_clock::time_point t);
-std::string nowRfc3339();
+std::string nowRfc3339();  // on the simulated clock
 // Parses rfc3339(); returns false on anything else.
 bool parseRfc3339(const std::string& s, std::chrono::system_clock::time_point& out);
 

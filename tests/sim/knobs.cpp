@@ -1,10 +1,13 @@
 #include "knobs.hpp"
 
+#include "sim_clock.hpp"
+
 namespace sim {
 
 void Knobs::merge(const nlohmann::json& values) {
   std::lock_guard lk(mu_);
   for (auto& [k, v] : values.items()) values_[k] = v;
+  if (values.contains("timeScale") && values["timeScale"].is_number()) simClock().setScale(values["timeScale"].get<double>());
 }
 
 nlohmann::json Knobs::snapshot() const {

@@ -12,6 +12,11 @@
 
 #include "control.hpp"
 #include "controllers.hpp"
+#include "evacuation_controller.hpp"
+#include "migration_controller.hpp"
+#include "migration_history.hpp"
+#include "vm_controller.hpp"
+#include "workload_updater.hpp"
 #include "discovery.hpp"
 #include "generator.hpp"
 #include "http_util.hpp"
@@ -257,6 +262,10 @@ int runServer(const Config& cfg) {
     std::atomic<bool> stopping{false};
     Services services{store, faults, auth, audit, knobs, std::chrono::seconds(cfg.pageTokenTtl),
                       std::chrono::seconds(std::max(1, cfg.bookmarkInterval)), &stopping, ""};
+    services.seed = cfg.seed;
+    MigrationHistory migrations;
+    services.migrations = &migrations;
+    store.addHook([&migrations](const StoreEvent& ev) { migrations.observe(ev); });
 
     // Cluster state: the namespaces every cluster has, then the fleet and the scenarios.
     const ResourceInfo& nsRes = *findResource("", "v1", "namespaces");
@@ -344,6 +353,12 @@ int runServer(const Config& cfg) {
     writeStateFiles(files);
 
     ControllerLoop controllers(services, std::chrono::milliseconds(cfg.tickMs));
+    // KubeVirt's controllers run before the termination controller, so that an unfinished
+    // migration being deleted is failed before its finalizer is released.
+    controllers.add(std::make_unique<EvacuationController>());
+    controllers.add(std::make_unique<WorkloadUpdater>());
+    controllers.add(std::make_unique<MigrationController>());
+    controllers.add(std::make_unique<VmController>());
     controllers.add(std::make_unique<TerminationController>());
     controllers.start();
 

@@ -17,6 +17,8 @@
 
 namespace sim {
 
+class MigrationHistory;
+
 struct Services {
   Store& store;
   Faults& faults;
@@ -27,6 +29,8 @@ struct Services {
   std::chrono::seconds bookmarkInterval{60};
   const std::atomic<bool>* stopping = nullptr;
   std::string serverAddress;  // host:port as clients reach it
+  uint64_t seed = 1;                      // --seed: drawn durations and failures of the KubeVirt controllers
+  MigrationHistory* migrations = nullptr;  // phase history for /_sim/migrations
 };
 
 // One resource request in flight.

@@ -4,6 +4,7 @@
 
 #include "http_util.hpp"
 #include "ids.hpp"
+#include "sim_clock.hpp"
 
 namespace sim {
 
@@ -30,7 +31,7 @@ std::string str(const json& o, const char* ptr) {
 std::string age(const json& o, const char* ptr = "/metadata/creationTimestamp") {
   std::chrono::system_clock::time_point t;
   if (!parseRfc3339(str(o, ptr), t)) return "<unknown>";
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - t).count();
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(simNow() - t).count();
   return humanDuration(secs);
 }
 

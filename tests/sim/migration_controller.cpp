@@ -1,0 +1,554 @@
+#include "migration_controller.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "cluster_writer.hpp"
+#include "durations.hpp"
+#include "ids.hpp"
+#include "kubevirt_model.hpp"
+#include "migration_history.hpp"
+#include "services.hpp"
+#include "status_errors.hpp"
+
+namespace sim {
+
+using nlohmann::json;
+using kv::str;
+
+namespace {
+
+constexpr int kUnschedulableTimeout = 300;  // defaultUnschedulablePendingTimeoutSeconds
+constexpr int kPendingTimeout = 900;        // defaultCatchAllPendingTimeoutSeconds
+constexpr int kGcBuffer = 5;                // defaultFinalizedMigrationGarbageCollectionBuffer
+
+std::chrono::system_clock::duration secs(double s) {
+  return std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(s));
+}
+
+bool beforeHandoff(const std::string& phase) {
+  return phase.empty() || phase == "Pending" || phase == "Scheduling" || phase == "Scheduled";
+}
+
+int timeoutAnnotation(const json& m, const char* key, int def) {
+  const std::string v = kv::annotation(m, key);
+  if (v.empty()) return def;
+  char* end = nullptr;
+  long n = std::strtol(v.c_str(), &end, 10);
+  return *end == '\0' ? static_cast<int>(n) : def;  // unparsable: the default
+}
+
+bool podUnschedulable(const json& pod) {
+  if (!pod.contains("/status/conditions"_json_pointer)) return false;
+  for (const auto& c : pod["status"]["conditions"])
+    if (c.value("type", "") == "PodScheduled" && c.value("status", "") == "False" &&
+        c.value("reason", "") == "Unschedulable")
+      return true;
+  return false;
+}
+
+bool podReady(const json& pod) {
+  if (str(pod, "/status/phase") != "Running") return false;
+  if (!pod.contains("/status/conditions"_json_pointer)) return false;
+  for (const auto& c : pod["status"]["conditions"])
+    if (c.value("type", "") == "Ready") return c.value("status", "") == "True";
+  return false;
+}
+
+void eraseCondition(json& obj, const std::string& type) {
+  json& cs = obj["status"]["conditions"];
+  if (!cs.is_array()) return;
+  cs.erase(std::remove_if(cs.begin(), cs.end(), [&](const json& c) { return c.value("type", "") == type; }), cs.end());
+}
+
+}  // namespace
+
+struct MigrationController::Ctx {
+  Services& s;
+  ClusterWriter w;
+  time_point now;
+  std::string nowTs;
+  kv::MigrationLimits limits;
+  std::string launcherImage;
+  std::map<std::string, json> targetPods;  // VMIM uid -> target pod
+  std::map<std::string, json> vmims;       // uid -> VMIM (current state)
+  int running = 0;                         // §3.2 count
+  std::map<std::string, int> outbound;     // source node -> running migrations
+  bool anyFinalized = false;
+};
+
+void MigrationController::tick(Services& s, time_point now) {
+  if (auto k = s.knobs.snapshot(); k.contains("kubevirtControllers") && k["kubevirtControllers"] == false) return;
+  Ctx c{s, ClusterWriter(s, "migration"), now, rfc3339(now), kv::migrationLimits(kv::kubevirtCR(s.store)),
+        kv::currentLauncherImage(s.store), {}, {}, 0, {}, false};
+  auto all = s.store.all(kv::vmims());
+  if (all.empty() && tracks_.empty()) return;
+  const LabelSelector hasJob = LabelSelector::parse("kubevirt.io/migrationJobUID");
+  Store::ListQuery q;
+  q.labels = &hasJob;
+  for (const auto& p : s.store.list(kv::pods(), q).items) {
+    json pod = p->parse();
+    c.targetPods[str(pod, "/metadata/labels/kubevirt.io~1migrationJobUID")] = std::move(pod);
+  }
+  std::set<std::string> live;
+  for (auto& m : all) {
+    const std::string uid = str(m, "/metadata/uid");
+    live.insert(uid);
+    c.vmims[uid] = m;
+    const std::string phase = str(m, "/status/phase");
+    const bool counted = kv::migrationPhaseIsRunning(phase) || (phase == "Pending" && c.targetPods.count(uid));
+    if (!counted) continue;
+    ++c.running;
+    std::string source = str(m, "/status/migrationState/sourceNode");
+    if (ObjPtr v = s.store.get(kv::vmis(), str(m, "/metadata/namespace"), str(m, "/spec/vmiName"))) {
+      json vmi = v->parse();
+      if (source.empty()) source = str(vmi, "/status/nodeName");
+    }
+    if (!source.empty()) ++c.outbound[source];
+  }
+  for (auto it = tracks_.begin(); it != tracks_.end();)
+    it = live.count(it->first) ? std::next(it) : tracks_.erase(it);
+
+  // Migrations already past Pending first (they free capacity), then the queue by priority and age.
+  std::sort(all.begin(), all.end(), [](const json& a, const json& b) {
+    auto key = [](const json& m) {
+      const std::string ph = str(m, "/status/phase");
+      return std::make_tuple(ph == "Pending" || ph.empty() ? 1 : 0, -kv::priorityRank(str(m, "/spec/priority")),
+                             str(m, "/metadata/creationTimestamp"), str(m, "/metadata/name"));
+    };
+    return key(a) < key(b);
+  });
+  for (auto& m : all) {
+    try {
+      reconcile(c, m);
+    } catch (const ApiError&) {
+      // A concurrent client write; the next tick retries.
+    }
+  }
+  if (c.anyFinalized)  // a freed slot: waiting Pending VMIMs are looked at again at once
+    for (auto& [_, t] : tracks_) t.nextCheck = {};
+}
+
+void MigrationController::setPhase(Ctx& c, json& m, const std::string& phase, const std::string& detail,
+                                   const std::function<void(json&)>& extra) {
+  const std::string ns = str(m, "/metadata/namespace"), name = str(m, "/metadata/name");
+  ObjPtr out = c.w.modify(kv::vmims(), ns, name, [&](json& o) {
+    json& st = o["status"];
+    st["phase"] = phase;
+    if (!st["phaseTransitionTimestamps"].is_array()) st["phaseTransitionTimestamps"] = json::array();
+    st["phaseTransitionTimestamps"].push_back({{"phase", phase}, {"phaseTransitionTimestamp", c.nowTs}});
+    if (extra) extra(o);
+  }, "phase=" + phase + (detail.empty() ? "" : " " + detail));
+  if (out) m = out->parse();
+  if (kv::isFinal(phase)) c.anyFinalized = true;
+}
+
+void MigrationController::reconcile(Ctx& c, json& m) {
+  const std::string ns = str(m, "/metadata/namespace"), name = str(m, "/metadata/name");
+  const std::string uid = str(m, "/metadata/uid");
+  const std::string vmiName = str(m, "/spec/vmiName");
+  const std::string phase = str(m, "/status/phase");
+  Track& t = tracks_[uid];
+  if (t.seen == time_point{}) t.seen = c.now;
+  if (kv::isFinal(phase)) {
+    if (!gcDone_.count(uid)) {
+      gcDone_.insert(uid);
+      garbageCollect(c, ns, vmiName);
+    }
+    return;
+  }
+  ObjPtr vobj = c.s.store.get(kv::vmis(), ns, vmiName);
+  json vmi = vobj ? vobj->parse() : json();
+  const bool deleting = m["metadata"].contains("deletionTimestamp");
+
+  if (!vobj) {  // §3.1: the VMI is gone, so is its migration
+    fail(c, m, "Migration failed: VMI " + ns + "/" + vmiName + " does not exist", true);
+    c.w.remove(kv::vmims(), ns, name, "vmi gone");
+    return;
+  }
+  if (deleting) {
+    if (beforeHandoff(phase)) {
+      c.w.modify(kv::vmims(), ns, name, [&](json& o) {
+        json& cs = o["status"]["conditions"];
+        if (!cs.is_array()) cs = json::array();
+        cs.push_back({{"type", "migrationAbortRequested"}, {"status", "True"}, {"lastProbeTime", nullptr},
+                      {"lastTransitionTime", c.nowTs}, {"reason", "AbortRequested"},
+                      {"message", "Migration abort requested: deletion before hand-off"}});
+      }, "condition migrationAbortRequested");
+      fail(c, m, "Migration aborted: deleted before the target was handed off", true);
+    } else if (!vmi.value("/status/migrationState/abortRequested"_json_pointer, false)) {
+      c.w.modify(kv::vmis(), ns, vmiName, [&](json& v) { v["status"]["migrationState"]["abortRequested"] = true; },
+                 "migrationState.abortRequested");
+    } else {
+      fail(c, m, "Live migration aborted by user request");
+    }
+    return;
+  }
+  const std::string vmiPhase = str(vmi, "/status/phase");
+  const std::string vmiMigration = str(vmi, "/status/migrationState/migrationUid");
+  if (kv::isFinal(vmiPhase) && vmiMigration != uid) {
+    fail(c, m, "Migration failed: VMI " + ns + "/" + vmiName + " is in a final phase", true);
+    return;
+  }
+
+  if (phase.empty()) {
+    // §3.1 step 1: another active migration on the VMI.
+    if (!vmiMigration.empty() && vmiMigration != uid) {
+      auto other = c.vmims.find(vmiMigration);
+      if (other != c.vmims.end() && !kv::isFinal(str(other->second, "/status/phase"))) {
+        c.w.event(m, "Warning", "FailedMigration",
+                  "VMI is not eligible for migration because another migration job is in progress.");
+        setPhase(c, m, "Failed", "another migration in progress", [&](json& o) {
+          o["status"]["migrationState"]["failed"] = true;
+          o["status"]["migrationState"]["failureReason"] = "another migration job is in progress";
+        });
+        return;
+      }
+    }
+    setPhase(c, m, "Pending", "");
+  }
+  if (str(m, "/status/phase") == "Pending" && !pendingStep(c, m, vmi, t)) return;
+
+  const std::string ph = str(m, "/status/phase");
+  auto podIt = c.targetPods.find(uid);
+  if (podIt == c.targetPods.end()) {
+    // §3.1: the target pod disappeared once the phase reached Scheduling.
+    fail(c, m, "Migration failed: target pod for migration " + name + " disappeared");
+    return;
+  }
+  json& pod = podIt->second;
+  if (kv::podTerminal(pod)) {
+    fail(c, m, "Migration failed: target pod " + str(pod, "/metadata/name") + " is " + str(pod, "/status/phase"));
+    return;
+  }
+  if (ph == "Scheduling") {
+    schedulingStep(c, m, vmi, pod, t);
+    return;
+  }
+  if (!beforeHandoff(ph) && vmiMigration != uid) {
+    fail(c, m, "Migration failed: the VMI migration state is not synchronised with this migration");
+    return;
+  }
+  const std::string targetNode = str(pod, "/spec/nodeName");
+  if (ph == "Scheduled") {  // hand-off to virt-handler
+    json state = {{"migrationUid", uid},
+                  {"sourceNode", str(vmi, "/status/nodeName")},
+                  {"targetNode", targetNode},
+                  {"targetPod", str(pod, "/metadata/name")},
+                  {"mode", "PreCopy"},
+                  {"completed", false},
+                  {"failed", false}};
+    if (auto cur = kv::currentPod(kv::podsOf(c.s.store, vmi), vmi)) state["sourcePod"] = str(*cur, "/metadata/name");
+    c.w.modify(kv::vmis(), ns, vmiName, [&](json& v) {
+      v["status"]["migrationState"] = state;
+      v["metadata"]["labels"]["kubevirt.io/migrationTargetNodeName"] = targetNode;
+    }, "migrationState handed off to " + targetNode, "");
+    t.prepareUntil = c.now + secs(drawDuration(c.s.knobs, c.s.seed, "preparationDelay", {1, 3}, vmi,
+                                               "sim.kubevirt.io/preparation-delay", uid));
+    setPhase(c, m, "PreparingTarget", "", [&](json& o) { o["status"]["migrationState"] = state; });
+    return;
+  }
+  if (ph == "PreparingTarget") {
+    if (t.prepareUntil == time_point{})
+      t.prepareUntil = t.seen + secs(drawDuration(c.s.knobs, c.s.seed, "preparationDelay", {1, 3}, vmi,
+                                                  "sim.kubevirt.io/preparation-delay", uid));
+    if (c.now < t.prepareUntil) return;
+    const std::string address = "10.129." + std::to_string(uid.size() % 200) + "." + std::to_string(uid[0] % 200);
+    auto update = [&](json& st) {
+      st["targetNodeAddress"] = address;
+      st["targetNodeDomainReadyTimestamp"] = c.nowTs;
+      st["targetNodeDomainDetected"] = true;
+    };
+    c.w.modify(kv::vmis(), ns, vmiName, [&](json& o) { update(o["status"]["migrationState"]); },
+                          "target domain ready");
+    setPhase(c, m, "TargetReady", "", [&](json& o) { update(o["status"]["migrationState"]); });
+    return;
+  }
+  if (ph == "TargetReady") {
+    c.w.modify(kv::vmis(), ns, vmiName, [&](json& o) { o["status"]["migrationState"]["startTimestamp"] = c.nowTs; },
+               "migration started");
+    const std::string key = ns + "/" + vmiName;
+    ++attempts_[key];
+    t.runUntil = c.now + secs(drawDuration(c.s.knobs, c.s.seed, "migrationDuration", {30, 90}, vmi,
+                                           "sim.kubevirt.io/migration-duration", uid));
+    setPhase(c, m, "Running", "", [&](json& o) { o["status"]["migrationState"]["startTimestamp"] = c.nowTs; });
+    return;
+  }
+  if (ph == "Running") {
+    if (t.runUntil == time_point{})
+      t.runUntil = t.seen + secs(drawDuration(c.s.knobs, c.s.seed, "migrationDuration", {30, 90}, vmi,
+                                              "sim.kubevirt.io/migration-duration", uid));
+    if (c.now < t.runUntil) return;
+    const std::string failMode = kv::annotation(vmi, "sim.kubevirt.io/fail-migrations");
+    const std::string key = ns + "/" + vmiName;
+    std::string reason;
+    if (failMode == "always") {
+      reason = "Live migration failed: simulated failure (sim.kubevirt.io/fail-migrations: always)";
+    } else if (!failMode.empty() && std::atoi(failMode.c_str()) >= attempts_[key] && attempts_[key] > 0) {
+      reason = "Live migration failed: simulated failure " + std::to_string(attempts_[key]) + " of " + failMode;
+    } else if (uniform01(c.s.seed, "migrationFailure/" + uid) < c.s.knobs.number("migrationFailureRate", 0)) {
+      reason = "Live migration failed: simulated failure (migrationFailureRate)";
+    }
+    if (!reason.empty()) fail(c, m, reason);
+    else succeed(c, m, vmi);
+  }
+}
+
+// Pending: backoff, limits, then the target pod. true when the VMIM moved on to Scheduling.
+bool MigrationController::pendingStep(Ctx& c, json& m, json& vmi, Track& t) {
+  const std::string ns = str(m, "/metadata/namespace"), name = str(m, "/metadata/name");
+  const std::string uid = str(m, "/metadata/uid");
+  if (c.targetPods.count(uid)) {
+    setPhase(c, m, "Scheduling", "");
+    return true;
+  }
+  if (c.now < t.nextCheck) return false;
+  if (double wait = backoffRemaining(c, m); wait > 0) {
+    if (!t.backoffEvent) {
+      c.w.event(vmi, "Warning", "MigrationBackoff", "backoff migrating vmi " + ns + "/" + str(vmi, "/metadata/name"));
+      t.backoffEvent = true;
+    }
+    t.nextCheck = c.now + secs(wait);
+    return false;
+  }
+  const int prio = kv::priorityRank(str(m, "/spec/priority"));
+  const double retry = prio >= 100 ? 1 : prio >= 50 ? 3 : 5;
+  const std::string source = str(vmi, "/status/nodeName");
+  if (kv::activePodCount(kv::podsOf(c.s.store, vmi)) > 1) {
+    t.nextCheck = c.now + secs(1);
+    return false;
+  }
+  if (c.running >= c.limits.perCluster || c.outbound[source] >= c.limits.perNode) {
+    t.nextCheck = c.now + secs(retry);
+    return false;
+  }
+
+  // The target pod, on another schedulable node (or none: Unschedulable).
+  std::string behaviour = kv::annotation(vmi, "sim.kubevirt.io/target-pod");
+  if (behaviour.empty()) {
+    auto k = c.s.knobs.snapshot();
+    if (k.contains("targetPod") && k["targetPod"].is_string()) behaviour = k["targetPod"].get<std::string>();
+  }
+  std::vector<std::string> candidates;
+  for (const auto& n : kv::schedulableNodes(c.s.store))
+    if (n != source) candidates.push_back(n);
+  std::string target;
+  if (!candidates.empty())
+    target = candidates[static_cast<size_t>(uniform01(c.s.seed, "targetNode/" + uid) * candidates.size())];
+  const std::string image =
+      c.launcherImage.empty() ? str(vmi, "/status/launcherContainerImageVersion") : c.launcherImage;
+  json pod = kv::launcherPod(vmi, image, uid);
+  if (behaviour == "Unschedulable" || target.empty()) {
+    pod["status"]["conditions"] = {{{"type", "PodScheduled"}, {"status", "False"}, {"reason", "Unschedulable"},
+                                    {"lastTransitionTime", c.nowTs},
+                                    {"message", "0/" + std::to_string(candidates.size() + 1) +
+                                                    " nodes are available: node(s) didn't match Pod's node affinity/selector."}}};
+    target.clear();
+  } else if (behaviour == "StuckPending") {
+    pod["spec"]["nodeName"] = target;
+    pod["status"]["conditions"] = {{{"type", "PodScheduled"}, {"status", "True"}, {"lastTransitionTime", c.nowTs}},
+                                   {{"type", "Ready"}, {"status", "False"}, {"reason", "ContainersNotReady"},
+                                    {"lastTransitionTime", c.nowTs}}};
+    pod["status"]["containerStatuses"] = {{{"name", "compute"}, {"image", image}, {"ready", false}, {"restartCount", 0},
+                                           {"state", {{"waiting", {{"reason", "ContainerCreating"}}}}}}};
+  }
+  pod["metadata"]["annotations"]["sim.kubevirt.io/target-node"] = target;
+  ObjPtr created = c.w.create(kv::pods(), pod, "migration target pod for " + name);
+  json cp = created->parse();
+  c.targetPods[uid] = cp;
+  ++c.running;
+  ++c.outbound[source];
+  if (c.s.migrations) c.s.migrations->noteNodes(uid, source, target);
+  t.podReadyAt = c.now + secs(drawDuration(c.s.knobs, c.s.seed, "schedulingDelay", {2, 8}, vmi,
+                                           "sim.kubevirt.io/scheduling-delay", uid));
+  c.w.event(m, "Normal", "SuccessfulCreate",
+            "Created migration target pod " + ns + "/" + created->name + " with uuid " + created->uid +
+                " for migration " + uid);
+  setPhase(c, m, "Scheduling", "target pod " + created->name);
+  return true;
+}
+
+void MigrationController::schedulingStep(Ctx& c, json& m, json& vmi, json& pod, Track& t) {
+  const std::string ns = str(m, "/metadata/namespace");
+  const std::string podName = str(pod, "/metadata/name");
+  if (podReady(pod)) {
+    setPhase(c, m, "Scheduled", "");
+    return;
+  }
+  if (str(pod, "/status/phase") != "Pending" || pod["metadata"].contains("deletionTimestamp")) return;
+  time_point created;
+  if (!parseRfc3339(str(pod, "/metadata/creationTimestamp"), created)) return;
+  const auto age = std::chrono::duration_cast<std::chrono::seconds>(c.now - created).count();
+  const bool unschedulable = podUnschedulable(pod);
+  const std::string stuck = kv::annotation(vmi, "sim.kubevirt.io/target-pod");
+  if (unschedulable) {
+    if (c.now - t.lastWarning >= secs(10)) {
+      c.w.event(m, "Warning", "migrationTargetPodUnschedulable",
+                "Migration target pod for VMI [" + ns + "/" + str(vmi, "/metadata/name") +
+                    "] is currently unschedulable.");
+      t.lastWarning = c.now;
+    }
+    if (age >= timeoutAnnotation(m, "kubevirt.io/migrationUnschedulablePodTimeoutSeconds", kUnschedulableTimeout)) {
+      c.w.remove(kv::pods(), ns, podName, "unschedulable timeout");
+      c.w.event(m, "Normal", "SuccessfulDelete", "unschedulable pod " + ns + "/" + podName + " timeout period exceeded");
+      return;
+    }
+  }
+  if (age >= timeoutAnnotation(m, "kubevirt.io/migrationPendingPodTimeoutSeconds", kPendingTimeout)) {
+    c.w.remove(kv::pods(), ns, podName, "pending timeout");
+    c.w.event(m, "Normal", "SuccessfulDelete", "pending pod " + ns + "/" + podName + " timeout period exceeded");
+    return;
+  }
+  if (unschedulable || !pod["spec"].value("nodeName", "").empty()) return;  // StuckPending keeps waiting
+  if (t.podReadyAt == time_point{})
+    t.podReadyAt = t.seen + secs(drawDuration(c.s.knobs, c.s.seed, "schedulingDelay", {2, 8}, vmi,
+                                              "sim.kubevirt.io/scheduling-delay", str(m, "/metadata/uid")));
+  if (c.now < t.podReadyAt) return;
+  const std::string node = kv::annotation(pod, "sim.kubevirt.io/target-node");
+  const std::string image = str(pod, "/spec/containers/0/image");
+  ObjPtr out = c.w.modify(kv::pods(), ns, podName, [&](json& p) {
+    p["spec"]["nodeName"] = node;
+    p["metadata"]["labels"]["kubevirt.io/nodeName"] = node;
+    if (image == c.launcherImage) p["metadata"]["labels"].erase("kubevirt.io/outdatedLauncherImage");
+    p["status"]["phase"] = "Running";
+    p["status"]["startTime"] = c.nowTs;
+    p["status"]["conditions"] = {{{"type", "PodScheduled"}, {"status", "True"}, {"lastTransitionTime", c.nowTs}},
+                                 {{"type", "Ready"}, {"status", "True"}, {"lastTransitionTime", c.nowTs}}};
+    p["status"]["containerStatuses"] = {{{"name", "compute"}, {"image", image}, {"ready", true}, {"restartCount", 0},
+                                         {"started", true}, {"state", {{"running", {{"startedAt", c.nowTs}}}}}}};
+  }, "target pod running on " + node);
+  pod = out->parse();
+  setPhase(c, m, "Scheduled", "");
+}
+
+double MigrationController::backoffRemaining(Ctx& c, const json& m) {
+  const bool annotated = kv::hasAnnotation(m, kv::kEvacuationAnnotation) || kv::hasAnnotation(m, kv::kWorkloadUpdateAnnotation);
+  if (!annotated || kv::hasAnnotation(m, "kubevirt.io/func-test-ignore-migration-backoff")) return 0;
+  const std::string ns = str(m, "/metadata/namespace"), vmiName = str(m, "/spec/vmiName");
+  std::vector<const json*> eligible;
+  for (const auto& [_, o] : c.vmims)
+    if (str(o, "/metadata/namespace") == ns && str(o, "/spec/vmiName") == vmiName &&
+        (kv::hasAnnotation(o, kv::kEvacuationAnnotation) || kv::hasAnnotation(o, kv::kWorkloadUpdateAnnotation)))
+      eligible.push_back(&o);
+  std::sort(eligible.begin(), eligible.end(), [](const json* a, const json* b) {
+    return std::make_pair(str(*a, "/metadata/creationTimestamp"), str(*a, "/metadata/name")) >
+           std::make_pair(str(*b, "/metadata/creationTimestamp"), str(*b, "/metadata/name"));
+  });
+  if (eligible.size() < 2 || str(*eligible[0], "/metadata/uid") != str(m, "/metadata/uid")) return 0;
+  double backoff = 0;
+  for (size_t i = 1; i < eligible.size(); ++i) {
+    const json& o = *eligible[i];
+    const std::string ph = str(o, "/status/phase");
+    if (ph == "Succeeded") break;
+    if (o["metadata"].contains("deletionTimestamp")) continue;
+    if (ph == "Failed") backoff = backoff == 0 ? 20 : backoff * 2;
+  }
+  if (backoff == 0) return 0;
+  time_point failedAt{};
+  const json& older = *eligible[1];
+  if (older.contains("/status/phaseTransitionTimestamps"_json_pointer))
+    for (const auto& p : older["status"]["phaseTransitionTimestamps"])
+      if (p.value("phase", "") == "Failed") parseRfc3339(p.value("phaseTransitionTimestamp", ""), failedAt);
+  if (failedAt == time_point{}) return 0;
+  const double left = std::chrono::duration<double>(failedAt + secs(backoff) - c.now).count();
+  return left > 0 ? left : 0;
+}
+
+void MigrationController::fail(Ctx& c, json& m, const std::string& reason, bool deleteTarget) {
+  const std::string ns = str(m, "/metadata/namespace"), uid = str(m, "/metadata/uid");
+  const std::string vmiName = str(m, "/spec/vmiName");
+  if (ObjPtr v = c.s.store.get(kv::vmis(), ns, vmiName); v && str(v->parse(), "/status/migrationState/migrationUid") == uid) {
+    c.w.modify(kv::vmis(), ns, vmiName, [&](json& o) {
+      json& st = o["status"]["migrationState"];
+      st["failed"] = true;
+      st["completed"] = false;
+      st["endTimestamp"] = c.nowTs;
+      st["failureReason"] = reason;
+      if (!st.contains("startTimestamp")) st["startTimestamp"] = c.nowTs;
+      o["metadata"]["labels"].erase("kubevirt.io/migrationTargetNodeName");
+    }, "migration failed");
+  }
+  if (auto p = c.targetPods.find(uid); p != c.targetPods.end()) {
+    const std::string podName = str(p->second, "/metadata/name");
+    if (deleteTarget) {
+      c.w.remove(kv::pods(), ns, podName, "target pod of aborted migration");
+    } else if (!kv::podTerminal(p->second) && !p->second["metadata"].contains("deletionTimestamp")) {
+      c.w.modify(kv::pods(), ns, podName, [&](json& o) {
+        o["status"]["phase"] = "Failed";
+        for (auto& cond : o["status"]["conditions"])
+          if (cond.value("type", "") == "Ready") cond["status"] = "False";
+      }, "target launcher exited");
+    }
+  }
+  const std::string targetPod = c.targetPods.count(uid) ? str(c.targetPods[uid], "/metadata/name") : "";
+  c.w.event(m, "Warning", "FailedMigration", reason);
+  setPhase(c, m, "Failed", reason, [&](json& o) {
+    json& st = o["status"]["migrationState"];
+    if (!st.is_object()) st = json::object();
+    if (!targetPod.empty() && !deleteTarget) st["targetPod"] = targetPod;
+    st["migrationUid"] = uid;
+    st["failed"] = true;
+    st["completed"] = false;
+    st["endTimestamp"] = c.nowTs;
+    st["failureReason"] = reason;
+  });
+  gcDone_.insert(uid);
+  garbageCollect(c, ns, vmiName);
+}
+
+void MigrationController::succeed(Ctx& c, json& m, json& vmi) {
+  const std::string ns = str(m, "/metadata/namespace"), uid = str(m, "/metadata/uid");
+  const std::string vmiName = str(m, "/spec/vmiName");
+  const json& pod = c.targetPods[uid];
+  const std::string target = str(pod, "/spec/nodeName");
+  const std::string image = str(pod, "/spec/containers/0/image");
+  const std::string sourcePod = str(vmi, "/status/migrationState/sourcePod");
+  c.w.modify(kv::vmis(), ns, vmiName, [&](json& o) {
+    json& st = o["status"];
+    json& labels = o["metadata"]["labels"];
+    st["nodeName"] = target;
+    labels["kubevirt.io/nodeName"] = target;
+    labels.erase("kubevirt.io/migrationTargetNodeName");
+    st["launcherContainerImageVersion"] = image;
+    if (!c.launcherImage.empty() && image != c.launcherImage) labels["kubevirt.io/outdatedLauncherImage"] = "";
+    else labels.erase("kubevirt.io/outdatedLauncherImage");
+    st["migrationState"]["completed"] = true;
+    st["migrationState"]["endTimestamp"] = c.nowTs;
+    st["activePods"] = {{str(pod, "/metadata/uid"), target}};
+    if (st.contains("evacuationNodeName") && st["evacuationNodeName"] != target) st.erase("evacuationNodeName");
+    // The hotplug changes the migration carried out are now applied.
+    for (const char* cond : {"EvictionRequested", "HotVCPUChange", "HotMemoryChange", "MigrationRequired"})
+      eraseCondition(o, cond);
+  }, "migrated to " + target);
+  if (!sourcePod.empty()) c.w.remove(kv::pods(), ns, sourcePod, "migration source pod");
+  c.w.event(m, "Normal", "SuccessfulMigration", "Source node reported migration succeeded");
+  setPhase(c, m, "Succeeded", "", [&](json& o) {
+    o["status"]["migrationState"]["completed"] = true;
+    o["status"]["migrationState"]["endTimestamp"] = c.nowTs;
+  });
+  gcDone_.insert(uid);
+  garbageCollect(c, ns, vmiName);
+}
+
+void MigrationController::garbageCollect(Ctx& c, const std::string& ns, const std::string& vmiName) {
+  std::vector<json> finals;
+  for (const auto& o : c.s.store.all(kv::vmims(), ns))
+    if (str(o, "/spec/vmiName") == vmiName && kv::isFinal(str(o, "/status/phase")) &&
+        !o["metadata"].contains("deletionTimestamp"))
+      finals.push_back(o);
+  if (finals.size() <= static_cast<size_t>(kGcBuffer)) return;
+  std::sort(finals.begin(), finals.end(), [](const json& a, const json& b) {
+    return std::make_pair(str(a, "/metadata/creationTimestamp"), str(a, "/metadata/name")) <
+           std::make_pair(str(b, "/metadata/creationTimestamp"), str(b, "/metadata/name"));
+  });
+  for (size_t i = 0; i + kGcBuffer < finals.size(); ++i) {
+    const json& o = finals[i];
+    std::string defunct;
+    if (o.value("/status/migrationState/failed"_json_pointer, false)) defunct = str(o, "/status/migrationState/targetPod");
+    else if (o.value("/status/migrationState/completed"_json_pointer, false)) defunct = str(o, "/status/migrationState/sourcePod");
+    if (!defunct.empty()) c.w.remove(kv::pods(), ns, defunct, "defunct pod of garbage-collected migration");
+    c.w.remove(kv::vmims(), ns, str(o, "/metadata/name"), "garbage collection");
+  }
+}
+
+}  // namespace sim
