@@ -339,22 +339,22 @@ HttpResponse HttpTransport::perform(const HttpRequest& req) {
   resp.code = static_cast<int>(code);
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &resp.new_connections);
 
-  // Drop the blobs' copies of key material held by the handle.
-  curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, nullptr);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
-  curl_easy_setopt(c, CURLOPT_CONNECT_TO, nullptr);
+  std::exception_ptr failure = ex.error;
+  if (!failure && rc != CURLE_OK) {
+    try {
+      if (req.stop.stop_requested()) throw CancelledError();
+      throw_transport(rc, c, target, errbuf, config_);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  // Forget every per-request option (pointers into this stack frame, the
+  // copies of key material) but keep the connection cache for the next user.
+  curl_easy_reset(c);
   curl_slist_free_all(headers);
   curl_slist_free_all(connect_to);
-
-  try {
-    if (ex.error) std::rethrow_exception(ex.error);
-    if (rc != CURLE_OK && req.stop.stop_requested()) throw CancelledError();
-    if (rc != CURLE_OK) throw_transport(rc, c, target, errbuf, config_);
-  } catch (...) {
-    release(c);
-    throw;
-  }
   release(c);
+  if (failure) std::rethrow_exception(failure);
   return resp;
 }
 

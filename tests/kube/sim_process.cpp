@@ -30,7 +30,17 @@ std::string slurp(const std::string& path) {
 }
 }  // namespace
 
-bool sim_available() { return *kSimBinary != '\0' && ::access(kSimBinary, X_OK) == 0; }
+bool sim_available() {
+  if (*kSimBinary == '\0') {
+    static bool warned = false;
+    if (!warned) MESSAGE("kubevirt-sim is not part of this build: simulator tests are skipped");
+    warned = true;
+    return false;
+  }
+  // Built but missing (e.g. its link failed): a failure, not a silent skip.
+  REQUIRE_MESSAGE(::access(kSimBinary, X_OK) == 0, "kubevirt-sim should be at " << kSimBinary);
+  return true;
+}
 
 RetryPolicy fast_retry(int max_retries) {
   RetryPolicy p;

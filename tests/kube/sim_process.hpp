@@ -12,7 +12,8 @@
 
 namespace wu::kube::testing {
 
-// False when the simulator was not built; tests then skip themselves.
+// False when the simulator is not part of the build (tests then skip
+// themselves); a built-but-missing binary fails the test.
 bool sim_available();
 
 class SimProcess {
