@@ -13,7 +13,7 @@
 #include "kube_flags.hpp"
 #include "kube_session.hpp"
 #include "render/plan_output.hpp"
-#include "strategy/go_duration.hpp"
+#include "util/go_duration.hpp"
 #include "yaml/json_to_yaml.hpp"
 
 namespace wu::cmd {
@@ -48,8 +48,8 @@ std::vector<std::string> split_commas(const std::string& s) {
 }
 
 std::int64_t duration_flag(const std::string& flag, const std::string& value) {
-  auto parsed = strategy::parse_go_duration(value);
-  if (auto* err = std::get_if<strategy::DurationError>(&parsed))
+  auto parsed = util::parse_go_duration(value);
+  if (auto* err = std::get_if<util::DurationError>(&parsed))
     throw CLI::ValidationError(flag, err->message + " (use Go units such as 90s, 2m or 1h)");
   return std::get<std::int64_t>(parsed);
 }

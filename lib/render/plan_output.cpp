@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "strategy/go_duration.hpp"
+#include "util/go_duration.hpp"
 
 namespace wu::render {
 
@@ -11,7 +11,7 @@ using decide::Action;
 using decide::Decision;
 
 std::string seconds_as_duration(std::int64_t seconds) {
-  return strategy::format_go_duration(seconds * 1000000000LL);
+  return util::format_go_duration(seconds * 1000000000LL);
 }
 
 namespace {
@@ -21,7 +21,7 @@ nlohmann::json strategy_json(const decide::Plan& plan, const PlanHeader& header)
   return {{"from", header.from},
           {"workloadUpdateMethods", c.methods},
           {"batchEvictionSize", c.batch_eviction_size},
-          {"batchEvictionInterval", strategy::format_go_duration(c.batch_eviction_interval_ns)},
+          {"batchEvictionInterval", util::format_go_duration(c.batch_eviction_interval_ns)},
           {"parallelMigrationsPerCluster", c.parallel_migrations_per_cluster},
           {"parallelOutboundMigrationsPerNode", c.parallel_outbound_migrations_per_node},
           {"evictionStrategy", c.cluster_eviction_strategy.empty() ? nlohmann::json(nullptr)
@@ -153,7 +153,7 @@ void write_plan_table(std::ostream& out, const decide::Plan& plan, const PlanHea
   for (const auto& m : plan.config.methods) methods += (methods.empty() ? "" : ", ") + m;
   out << "Strategy from " << header.from << ": methods [" << methods << "], batchEvictionSize "
       << plan.config.batch_eviction_size << ", batchEvictionInterval "
-      << strategy::format_go_duration(plan.config.batch_eviction_interval_ns) << ", parallelMigrationsPerCluster "
+      << util::format_go_duration(plan.config.batch_eviction_interval_ns) << ", parallelMigrationsPerCluster "
       << plan.config.parallel_migrations_per_cluster << ", parallelOutboundMigrationsPerNode "
       << plan.config.parallel_outbound_migrations_per_node << ".\n";
   if (!plan.updater.active) out << colour.yellow("KubeVirt's workload updater is not active: ") << plan.updater.reason << ".\n";

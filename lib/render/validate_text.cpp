@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "strategy/go_duration.hpp"
+#include "util/go_duration.hpp"
 
 namespace wu::render {
 
@@ -53,7 +53,7 @@ std::string effective_line(const strategy::DocumentReport& d) {
   if (e.workload_update_methods && e.workload_update_methods->empty()) out << " (no automated updates)";
   out << ", batchEvictionSize " << or_invalid(e.batch_eviction_size) << ", batchEvictionInterval ";
   if (e.batch_eviction_interval_ns) {
-    const std::string canonical = strategy::format_go_duration(*e.batch_eviction_interval_ns);
+    const std::string canonical = util::format_go_duration(*e.batch_eviction_interval_ns);
     out << canonical;
     if (canonical != e.batch_eviction_interval_written)
       out << " (written \"" << e.batch_eviction_interval_written << "\"; KubeVirt receives " << canonical << ")";

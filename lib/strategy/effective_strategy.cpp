@@ -2,9 +2,13 @@
 
 #include <algorithm>
 
-#include "strategy/go_duration.hpp"
+#include "util/go_duration.hpp"
 
 namespace wu::strategy {
+
+using util::DurationError;
+using util::format_go_duration;
+using util::parse_go_duration;
 
 namespace {
 constexpr std::int64_t kOneMinuteNs = 60LL * 1000 * 1000 * 1000;

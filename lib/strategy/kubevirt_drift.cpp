@@ -2,10 +2,14 @@
 
 #include <variant>
 
-#include "strategy/go_duration.hpp"
+#include "util/go_duration.hpp"
 #include "strategy/quantity.hpp"
 
 namespace wu::strategy {
+
+using util::DurationError;
+using util::format_go_duration;
+using util::parse_go_duration;
 
 namespace {
 

@@ -3,12 +3,16 @@
 #include <cmath>
 #include <limits>
 
-#include "strategy/go_duration.hpp"
+#include "util/go_duration.hpp"
 #include "strategy/quantity.hpp"
 #include "util/did_you_mean.hpp"
 #include "yaml/document_loader.hpp"
 
 namespace wu::strategy {
+
+using util::DurationError;
+using util::format_go_duration;
+using util::parse_go_duration;
 
 using yaml::Kind;
 using yaml::Node;

@@ -1,11 +1,11 @@
-#include "strategy/go_duration.hpp"
+#include "util/go_duration.hpp"
 
 #include <array>
 #include <cstdio>
 #include <optional>
 #include <utility>
 
-namespace wu::strategy {
+namespace wu::util {
 
 namespace {
 
@@ -188,4 +188,4 @@ std::string format_go_duration(std::int64_t d) {
   return neg ? "-" + out : out;
 }
 
-}  // namespace wu::strategy
+}  // namespace wu::util

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <variant>
 
-namespace wu::strategy {
+namespace wu::util {
 
 struct DurationError {
   std::string message;  // Go's own text, e.g. `time: unknown unit "d" in duration "1d"`
@@ -18,4 +18,4 @@ std::variant<std::int64_t, DurationError> parse_go_duration(std::string_view tex
 // Go's Duration.String(): "1h0m0s", "1m30s", "0s", "-1m0s", "500ms", "1.5µs".
 std::string format_go_duration(std::int64_t nanoseconds);
 
-}  // namespace wu::strategy
+}  // namespace wu::util

@@ -1,10 +1,10 @@
 #include <doctest/doctest.h>
 
-#include "strategy/go_duration.hpp"
+#include "util/go_duration.hpp"
 
-using wu::strategy::DurationError;
-using wu::strategy::format_go_duration;
-using wu::strategy::parse_go_duration;
+using wu::util::DurationError;
+using wu::util::format_go_duration;
+using wu::util::parse_go_duration;
 
 namespace {
 std::int64_t ok(const char* s) {
