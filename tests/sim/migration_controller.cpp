@@ -88,7 +88,8 @@ void MigrationController::tick(Services& s, time_point now) {
   q.labels = &hasJob;
   for (const auto& p : s.store.list(kv::pods(), q).items) {
     json pod = p->parse();
-    c.targetPods[str(pod, "/metadata/labels/kubevirt.io~1migrationJobUID")] = std::move(pod);
+    const std::string job = str(pod, "/metadata/labels/kubevirt.io~1migrationJobUID");
+    c.targetPods[job] = std::move(pod);
   }
   std::set<std::string> live;
   for (auto& m : all) {

@@ -1,0 +1,481 @@
+// KubeVirt behaviour over simulated time, through real HTTPS: migrations,
+// limits, failures and backoff, target-pod timeouts, garbage collection,
+// evictions and runStrategy, evacuation, and the in-cluster workload updater.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "sim_fixture.hpp"
+
+using nlohmann::json;
+using simtest::Sim;
+
+namespace {
+
+const std::string kOld = "quay.io/kubevirt/virt-launcher:v1.8.2";
+const std::string kNew = "quay.io/kubevirt/virt-launcher:v1.9.0";
+const std::string kVmims = "/apis/kubevirt.io/v1/namespaces/ns1/virtualmachineinstancemigrations";
+const std::string kVmis = "/apis/kubevirt.io/v1/namespaces/ns1/virtualmachineinstances";
+const std::string kVms = "/apis/kubevirt.io/v1/namespaces/ns1/virtualmachines";
+const std::string kPods = "/api/v1/namespaces/ns1/pods";
+
+// A small cluster: schedulable workers, KubeVirt CR and virt-controller with the new launcher image.
+struct Cluster {
+  json objects = json::array();
+  json knobs = json::object();
+
+  explicit Cluster(int workers = 4, json migrations = json::object(), json strategy = json::object()) {
+    for (int i = 1; i <= workers; ++i)
+      objects.push_back({{"apiVersion", "v1"}, {"kind", "Node"},
+                         {"metadata", {{"name", "w" + std::to_string(i)}, {"labels", {{"kubevirt.io/schedulable", "true"}}}}},
+                         {"status", {{"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}});
+    objects.push_back({{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "ns1"}}}});
+    objects.push_back({{"apiVersion", "kubevirt.io/v1"}, {"kind", "KubeVirt"},
+                       {"metadata", {{"name", "kubevirt"}, {"namespace", "kubevirt"}}},
+                       {"spec", {{"configuration", {{"migrations", migrations}}}, {"workloadUpdateStrategy", strategy}}},
+                       {"status", {{"phase", "Deployed"}, {"observedDeploymentID", "a"}, {"targetDeploymentID", "a"}}}});
+    objects.push_back({{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
+                       {"metadata", {{"name", "virt-controller"}, {"namespace", "kubevirt"}}},
+                       {"spec", {{"template", {{"spec", {{"containers", {{{"name", "virt-controller"},
+                                 {"args", {"--launcher-image", kNew, "--port", "8443"}}}}}}}}}}}});
+  }
+
+  // A Running VMI on node with its launcher pod; vm: runStrategy of an owning VM ("" = standalone).
+  void vmi(const std::string& name, const std::string& node, bool migratable = true,
+           const std::string& evictionStrategy = "LiveMigrate", json annotations = json::object(),
+           const std::string& vm = "", const std::string& image = kOld) {
+    const std::string uid = "00000000-0000-4000-8000-" + std::string(12 - std::min<size_t>(12, name.size()), '0') + name.substr(0, 12);
+    json labels = {{"kubevirt.io/nodeName", node}};
+    if (image != kNew) labels["kubevirt.io/outdatedLauncherImage"] = "";
+    json md = {{"name", name}, {"namespace", "ns1"}, {"uid", uid}, {"labels", labels}, {"annotations", annotations}};
+    json spec = {{"domain", {{"devices", json::object()}}}};
+    if (!evictionStrategy.empty()) spec["evictionStrategy"] = evictionStrategy;
+    if (!vm.empty()) {
+      md["ownerReferences"] = {{{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachine"}, {"name", name},
+                                {"uid", "vm-" + uid}, {"controller", true}}};
+      json vmSpec = {{"template", {{"metadata", {{"labels", {{"app", name}}}}}, {"spec", spec}}}};
+      if (vm == "running:true") vmSpec["running"] = true;
+      else vmSpec["runStrategy"] = vm;
+      objects.push_back({{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachine"},
+                         {"metadata", {{"name", name}, {"namespace", "ns1"}, {"uid", "vm-" + uid}}}, {"spec", vmSpec},
+                         {"status", {{"printableStatus", "Running"}}}});
+    }
+    json cond = migratable ? json{{"type", "LiveMigratable"}, {"status", "True"}}
+                           : json{{"type", "LiveMigratable"}, {"status", "False"}, {"reason", "DisksNotLiveMigratable"}};
+    objects.push_back({{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstance"}, {"metadata", md}, {"spec", spec},
+                       {"status", {{"phase", "Running"}, {"nodeName", node}, {"launcherContainerImageVersion", image},
+                                   {"activePods", {{"pod-" + uid, node}}},
+                                   {"conditions", {{{"type", "Ready"}, {"status", "True"}}, cond}}}}});
+    json podLabels = labels;
+    podLabels["kubevirt.io"] = "virt-launcher";
+    podLabels["kubevirt.io/created-by"] = uid;
+    objects.push_back({{"apiVersion", "v1"}, {"kind", "Pod"},
+                       {"metadata", {{"name", "virt-launcher-" + name + "-abcde"}, {"namespace", "ns1"}, {"uid", "pod-" + uid},
+                                     {"creationTimestamp", "2026-01-01T00:00:00Z"},
+                                     {"labels", podLabels}, {"annotations", {{"kubevirt.io/domain", name}}},
+                                     {"ownerReferences", {{{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstance"},
+                                                           {"name", name}, {"uid", uid}, {"controller", true}}}}}},
+                       {"spec", {{"nodeName", node}, {"containers", {{{"name", "compute"}, {"image", image}}}}}},
+                       {"status", {{"phase", "Running"}, {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}});
+  }
+
+  void load(Sim& sim) const {
+    auto r = sim.request("POST", "/_sim/objects", json{{"objects", objects}, {"knobs", knobs}}.dump());
+    REQUIRE(r.status == 200);
+  }
+};
+
+bool eventually(const std::function<bool()>& pred, double seconds = 20) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return pred();
+}
+
+json getJson(Sim& sim, const std::string& path) {
+  auto r = sim.get(path);
+  return r.status == 200 ? r.json() : json();
+}
+
+std::string createMigration(Sim& sim, const std::string& vmi, json annotations = json::object()) {
+  json m = {{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstanceMigration"},
+            {"metadata", {{"generateName", "plain-"}, {"annotations", annotations}}}, {"spec", {{"vmiName", vmi}}}};
+  auto r = sim.request("POST", kVmims, m.dump());
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  return r.json()["metadata"]["name"];
+}
+
+std::string phaseOf(Sim& sim, const std::string& vmim) {
+  return getJson(sim, kVmims + "/" + vmim).value("/status/phase"_json_pointer, "");
+}
+
+json history(Sim& sim) { return getJson(sim, "/_sim/migrations")["items"]; }
+
+// The items of a list, by value (a range-for over a temporary's member would dangle).
+json listItems(Sim& sim, const std::string& path) { return getJson(sim, path)["items"]; }
+
+// Simulated time (seconds) a migration entered phase, or -1.
+double at(const json& item, const std::string& phase) {
+  for (const auto& p : item["phases"])
+    if (p["phase"] == phase) return p["t"].get<double>();
+  return -1;
+}
+
+bool isFinal(const std::string& p) { return p == "Succeeded" || p == "Failed"; }
+
+// Maximum number of migrations active at once (first IsRunning phase to final), optionally per source node.
+int maxConcurrent(const json& items, const std::string& node = "") {
+  std::vector<std::pair<double, int>> edges;
+  for (const auto& m : items) {
+    if (!node.empty() && m["sourceNode"] != node) continue;
+    double start = -1, end = 1e18;
+    for (const auto& p : m["phases"]) {
+      const std::string ph = p["phase"];
+      if (start < 0 && (ph == "Scheduling" || ph == "Scheduled" || ph == "PreparingTarget" || ph == "TargetReady" || ph == "Running"))
+        start = p["t"];
+      if (isFinal(ph)) end = p["t"];
+    }
+    if (start < 0) continue;
+    edges.push_back({start, +1});
+    edges.push_back({end, -1});
+  }
+  std::sort(edges.begin(), edges.end());  // at equal times, ends (-1) before starts
+  int cur = 0, best = 0;
+  for (auto& [t, d] : edges) best = std::max(best, cur += d);
+  return best;
+}
+
+std::vector<json> eventsFor(Sim& sim, const std::string& name) {
+  std::vector<json> out;
+  for (const auto& e : listItems(sim, "/api/v1/namespaces/ns1/events"))
+    if (e["involvedObject"]["name"] == name) out.push_back(e);
+  return out;
+}
+
+bool hasEvent(Sim& sim, const std::string& name, const std::string& reason) {
+  for (const auto& e : eventsFor(sim, name))
+    if (e["reason"] == reason) return true;
+  return false;
+}
+
+const std::vector<std::string> kFastArgs = {"--tick-ms", "20", "--seed", "3"};
+
+}  // namespace
+
+TEST_CASE("kubevirt: a plain client's migration goes through every phase and moves the VMI") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", "10s"}, {"schedulingDelay", {{"min", "2s"}, {"max", "4s"}}}};
+  c.vmi("vm1", "w1");
+  c.load(sim);
+  auto clock = getJson(sim, "/_sim/clock");
+  CHECK(clock["timeScale"] == 100);
+  CHECK(clock["now"].get<std::string>().size() == 24);
+
+  const std::string mig = createMigration(sim, "vm1");
+  REQUIRE(eventually([&] { return phaseOf(sim, mig) == "Succeeded"; }));
+  json m = getJson(sim, kVmims + "/" + mig);
+  std::vector<std::string> phases;
+  for (const auto& p : m["status"]["phaseTransitionTimestamps"]) phases.push_back(p["phase"]);
+  CHECK(phases == std::vector<std::string>{"Pending", "Scheduling", "Scheduled", "PreparingTarget", "TargetReady",
+                                           "Running", "Succeeded"});
+  const std::string uid = m["metadata"]["uid"];
+  json vmi = getJson(sim, kVmis + "/vm1");
+  const json& ms = vmi["status"]["migrationState"];
+  CHECK(ms["migrationUid"] == uid);
+  CHECK(ms["sourceNode"] == "w1");
+  CHECK(ms["completed"] == true);
+  CHECK(ms["failed"] == false);
+  CHECK(ms.contains("startTimestamp"));
+  CHECK(ms.contains("endTimestamp"));
+  CHECK(m["status"]["migrationState"]["targetPod"] == ms["targetPod"]);
+  const std::string target = ms["targetNode"];
+  CHECK(target != "w1");
+  CHECK(vmi["status"]["nodeName"] == target);
+  CHECK(vmi["metadata"]["labels"]["kubevirt.io/nodeName"] == target);
+  CHECK(vmi["status"]["launcherContainerImageVersion"] == kNew);
+  CHECK_FALSE(vmi["metadata"]["labels"].contains("kubevirt.io/outdatedLauncherImage"));
+  CHECK(sim.get(kPods + "/virt-launcher-vm1-abcde").status == 404);
+  json pod = getJson(sim, kPods + "/" + ms["targetPod"].get<std::string>());
+  CHECK(pod["metadata"]["labels"]["kubevirt.io/migrationJobUID"] == uid);
+  CHECK(pod["spec"]["nodeName"] == target);
+  CHECK(pod["spec"]["containers"][0]["image"] == kNew);
+  CHECK(vmi["status"]["activePods"] == json{{pod["metadata"]["uid"].get<std::string>(), target}});
+  CHECK(hasEvent(sim, mig, "SuccessfulCreate"));
+  CHECK(hasEvent(sim, mig, "SuccessfulMigration"));
+
+  // The Running phase lasted the configured 10 simulated seconds (one tick = 2 s here).
+  json item = history(sim)[0];
+  CHECK(item["name"] == mig);
+  const double running = at(item, "Succeeded") - at(item, "Running");
+  CHECK(running >= 10);
+  CHECK(running < 20);
+  CHECK(at(item, "Scheduled") - at(item, "Scheduling") >= 2);
+
+  // Every change the controllers made is in the audit log with the controller's name.
+  bool sawPhase = false, sawPod = false;
+  for (const auto& r : sim.audit()) {
+    if (r.value("user", "") != "system:kubevirt-sim") continue;
+    CHECK(r.contains("controller"));
+    if (r["controller"] == "migration" && r["resource"] == "virtualmachineinstancemigrations" &&
+        r.value("detail", "").find("phase=Running") == 0)
+      sawPhase = true;
+    if (r["controller"] == "migration" && r["resource"] == "pods" && r["verb"] == "create") sawPod = true;
+  }
+  CHECK(sawPhase);
+  CHECK(sawPod);
+}
+
+TEST_CASE("kubevirt: cluster and per-node migration limits hold") {
+  Sim sim(kFastArgs);
+  Cluster c(4, {{"parallelMigrationsPerCluster", 3}, {"parallelOutboundMigrationsPerNode", 2}});
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", {{"min", "5s"}, {"max", "15s"}}}};
+  std::vector<std::string> names;
+  for (int i = 0; i < 10; ++i) {
+    names.push_back("vm" + std::to_string(i));
+    c.vmi(names.back(), i < 6 ? "w1" : "w" + std::to_string(2 + i % 3));  // six VMIs share w1
+  }
+  c.load(sim);
+  std::vector<std::string> migs;
+  for (const auto& n : names) migs.push_back(createMigration(sim, n));
+  REQUIRE(eventually([&] {
+    for (const auto& m : migs)
+      if (phaseOf(sim, m) != "Succeeded") return false;
+    return true;
+  }, 30));
+  json items = history(sim);
+  CHECK(items.size() == 10);
+  CHECK(maxConcurrent(items) == 3);
+  for (const char* node : {"w1", "w2", "w3", "w4"}) CHECK(maxConcurrent(items, node) <= 2);
+  CHECK(maxConcurrent(items, "w1") == 2);
+}
+
+TEST_CASE("kubevirt: an always-failing evacuation backs off 20 s, 40 s, 80 s") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", "2s"}, {"schedulingDelay", "1s"}, {"preparationDelay", "1s"}};
+  c.vmi("bad", "w1", true, "LiveMigrate", {{"sim.kubevirt.io/fail-migrations", "always"}});
+  c.load(sim);
+  json ev = {{"apiVersion", "policy/v1"}, {"kind", "Eviction"}, {"metadata", {{"name", "virt-launcher-bad-abcde"}, {"namespace", "ns1"}}}};
+  auto r = sim.request("POST", kPods + "/virt-launcher-bad-abcde/eviction", ev.dump());
+  CHECK(r.status == 429);
+  auto failed = [&] {
+    std::vector<json> out;
+    for (const auto& m : history(sim))
+      if (m["evacuation"] == true && at(m, "Failed") >= 0) out.push_back(m);
+    return out;
+  };
+  REQUIRE(eventually([&] { return failed().size() >= 4; }, 30));
+  auto items = failed();
+  for (const auto& m : items) {
+    CHECK(m["priority"] == "system-critical");
+    CHECK(m["failureReason"].get<std::string>().find("simulated failure") != std::string::npos);
+  }
+  double expected = 20;
+  for (size_t i = 1; i < 4; ++i, expected *= 2) {
+    // From the Failed transition of the previous one (a whole-second timestamp) to the next target pod.
+    const double gap = at(items[i], "Scheduling") - at(items[i - 1], "Failed");
+    CHECK(gap >= expected - 1.5);
+    CHECK(gap <= expected + 10);
+  }
+  CHECK(at(items[0], "Scheduling") - at(items[0], "Pending") < 4);  // the first one has no backoff
+  CHECK(hasEvent(sim, "bad", "MigrationBackoff"));
+  json vmi = getJson(sim, kVmis + "/bad");
+  CHECK(vmi["status"]["nodeName"] == "w1");
+  CHECK(vmi["status"]["migrationState"]["failed"] == true);
+}
+
+TEST_CASE("kubevirt: unschedulable and stuck target pods time out after 300 s / 900 s, or as annotated") {
+  Sim sim(kFastArgs);
+  Cluster c(5);
+  c.knobs = {{"timeScale", 300}};
+  c.vmi("unsched", "w1", true, "LiveMigrate", {{"sim.kubevirt.io/target-pod", "Unschedulable"}});
+  c.vmi("stuck", "w2", true, "LiveMigrate", {{"sim.kubevirt.io/target-pod", "StuckPending"}});
+  c.vmi("unsched60", "w3", true, "LiveMigrate", {{"sim.kubevirt.io/target-pod", "Unschedulable"}});
+  c.vmi("stuck120", "w4", true, "LiveMigrate", {{"sim.kubevirt.io/target-pod", "StuckPending"}});
+  c.load(sim);
+  std::map<std::string, std::string> mig;
+  mig["unsched"] = createMigration(sim, "unsched");
+  mig["stuck"] = createMigration(sim, "stuck");
+  mig["unsched60"] = createMigration(sim, "unsched60", {{"kubevirt.io/migrationUnschedulablePodTimeoutSeconds", "60"}});
+  mig["stuck120"] = createMigration(sim, "stuck120", {{"kubevirt.io/migrationPendingPodTimeoutSeconds", "120"}});
+  REQUIRE(eventually([&] {
+    for (const auto& [_, m] : mig)
+      if (phaseOf(sim, m) != "Failed") return false;
+    return true;
+  }, 30));
+  std::map<std::string, double> waited;
+  for (const auto& m : history(sim)) waited[m["vmiName"]] = at(m, "Failed") - at(m, "Scheduling");
+  // One tick is 6 simulated seconds here (more on a loaded machine), and pod ages count whole seconds.
+  CHECK(waited["unsched"] >= 299);
+  CHECK(waited["unsched"] <= 340);
+  CHECK(waited["stuck"] >= 899);
+  CHECK(waited["stuck"] <= 940);
+  CHECK(waited["unsched60"] >= 59);
+  CHECK(waited["unsched60"] <= 100);
+  CHECK(waited["stuck120"] >= 119);
+  CHECK(waited["stuck120"] <= 160);
+  CHECK(hasEvent(sim, mig["unsched"], "migrationTargetPodUnschedulable"));
+  CHECK_FALSE(hasEvent(sim, mig["stuck"], "migrationTargetPodUnschedulable"));
+  bool unschedDelete = false, pendingDelete = false;
+  for (const auto& e : eventsFor(sim, mig["unsched"]))
+    if (e["reason"] == "SuccessfulDelete" && e["message"].get<std::string>().find("unschedulable pod") == 0) unschedDelete = true;
+  for (const auto& e : eventsFor(sim, mig["stuck"]))
+    if (e["reason"] == "SuccessfulDelete" && e["message"].get<std::string>().find("pending pod") == 0) pendingDelete = true;
+  CHECK(unschedDelete);
+  CHECK(pendingDelete);
+  CHECK(hasEvent(sim, mig["stuck"], "FailedMigration"));
+  CHECK(getJson(sim, kVmis + "/stuck")["status"]["nodeName"] == "w2");
+}
+
+TEST_CASE("kubevirt: garbage collection keeps the newest 5 finished migrations and their pods") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", "2s"}, {"schedulingDelay", "1s"}, {"preparationDelay", "1s"}};
+  c.vmi("gc", "w1", true, "LiveMigrate", {{"sim.kubevirt.io/fail-migrations", "always"}});
+  c.load(sim);
+  std::vector<std::string> migs;
+  std::vector<std::string> targetPods;
+  for (int i = 0; i < 7; ++i) {
+    migs.push_back(createMigration(sim, "gc"));
+    REQUIRE(eventually([&] { return phaseOf(sim, migs.back()) == "Failed"; }));
+    targetPods.push_back(getJson(sim, kVmims + "/" + migs.back())["status"]["migrationState"]["targetPod"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // distinct creation seconds at this scale
+  }
+  REQUIRE(eventually([&] { return listItems(sim, kVmims).size() == 5; }));
+  std::set<std::string> left;
+  for (const auto& m : listItems(sim, kVmims)) left.insert(m["metadata"]["name"]);
+  CHECK(left == std::set<std::string>(migs.begin() + 2, migs.end()));
+  CHECK(sim.get(kPods + "/" + targetPods[0]).status == 404);  // defunct target pods of failed ones
+  CHECK(sim.get(kPods + "/" + targetPods[1]).status == 404);
+  CHECK(getJson(sim, kPods + "/" + targetPods[6])["status"]["phase"] == "Failed");
+}
+
+TEST_CASE("kubevirt: evictions and runStrategy - Always comes back updated, others stay down") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}, {"restartDelay", "5s"}};
+  c.vmi("always", "w1", false, "None", {}, "Always");
+  c.vmi("running", "w1", false, "None", {}, "running:true");
+  c.vmi("rerun", "w2", false, "None", {}, "RerunOnFailure");
+  c.vmi("rerunfail", "w2", false, "None", {{"sim.kubevirt.io/shutdown-phase", "Failed"}}, "RerunOnFailure");
+  c.vmi("halted", "w3", false, "None", {}, "Halted");
+  c.vmi("manual", "w3", false, "None", {}, "Manual");
+  c.vmi("alone", "w4", false, "None");
+  c.load(sim);
+  std::map<std::string, std::string> oldUid;
+  for (const auto& n : {"always", "running", "rerun", "rerunfail", "halted", "manual", "alone"}) {
+    oldUid[n] = getJson(sim, kVmis + "/" + n)["metadata"]["uid"];
+    json ev = {{"apiVersion", "policy/v1"}, {"kind", "Eviction"},
+               {"metadata", {{"name", std::string("virt-launcher-") + n + "-abcde"}, {"namespace", "ns1"}}}};
+    auto r = sim.request("POST", kPods + "/virt-launcher-" + n + "-abcde/eviction", ev.dump());
+    CHECK_MESSAGE(r.status == 201, n);
+  }
+  auto restarted = [&](const std::string& n) {
+    json v = getJson(sim, kVmis + "/" + n);
+    return !v.is_null() && v["metadata"]["uid"] != oldUid[n] && v.value("/status/phase"_json_pointer, "") == "Running";
+  };
+  REQUIRE(eventually([&] { return restarted("always") && restarted("running") && restarted("rerunfail"); }));
+  for (const auto& n : {"always", "running", "rerunfail"}) {
+    json v = getJson(sim, kVmis + "/" + n);
+    CHECK(v["status"]["launcherContainerImageVersion"] == kNew);
+    CHECK_FALSE(v["metadata"]["labels"].contains("kubevirt.io/outdatedLauncherImage"));
+    const std::string node = v["status"]["nodeName"];
+    bool podOk = false;
+    for (const auto& p : listItems(sim, kPods))
+      if (p["metadata"]["labels"].value("kubevirt.io/created-by", "") == v["metadata"]["uid"])
+        podOk = p["spec"]["containers"][0]["image"] == kNew && p["spec"]["nodeName"] == node &&
+                p["status"]["phase"] == "Running";
+    CHECK_MESSAGE(podOk, n);
+    CHECK(getJson(sim, kVms + "/" + n)["status"]["printableStatus"] == "Running");
+  }
+  CHECK(sim.get(kVmis + "/rerun").status == 404);   // Succeeded: deleted, not restarted
+  CHECK(sim.get(kVmis + "/halted").status == 404);  // Halted: stopped
+  CHECK(getJson(sim, kVmis + "/manual")["status"]["phase"] == "Succeeded");
+  json alone = getJson(sim, kVmis + "/alone");
+  CHECK(alone["status"]["phase"] == "Succeeded");
+  CHECK(alone["status"]["launcherContainerImageVersion"] == "");
+  CHECK(getJson(sim, kVms + "/rerun")["status"]["printableStatus"] == "Stopped");
+}
+
+TEST_CASE("kubevirt: evicting a LiveMigrate VMI's pod leads to an evacuation migration") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", "5s"}};
+  c.vmi("evac", "w2");
+  c.load(sim);
+  json ev = {{"apiVersion", "policy/v1"}, {"kind", "Eviction"}, {"metadata", {{"name", "virt-launcher-evac-abcde"}, {"namespace", "ns1"}}}};
+  auto r = sim.request("POST", kPods + "/virt-launcher-evac-abcde/eviction", ev.dump());
+  CHECK(r.status == 429);
+  CHECK(r.json()["message"].get<std::string>().find("Eviction triggered evacuation") != std::string::npos);
+  REQUIRE(eventually([&] { return getJson(sim, kVmis + "/evac").value("/status/nodeName"_json_pointer, "") != "w2"; }));
+  json list = listItems(sim, kVmims);
+  REQUIRE(list.size() == 1);
+  const json& m = list[0];
+  CHECK(m["metadata"]["name"].get<std::string>().rfind("kubevirt-evacuation-", 0) == 0);
+  CHECK(m["metadata"]["annotations"]["kubevirt.io/evacuationMigration"] == "w2");
+  CHECK(m["spec"]["priority"] == "system-critical");
+  CHECK(m["status"]["phase"] == "Succeeded");
+  json vmi = getJson(sim, kVmis + "/evac");
+  CHECK_FALSE(vmi["status"].contains("evacuationNodeName"));
+  CHECK(vmi["status"]["launcherContainerImageVersion"] == kNew);
+  CHECK(hasEvent(sim, "evac", "SuccessfulCreate"));
+}
+
+TEST_CASE("kubevirt: the in-cluster workload updater updates a small fleet in batches") {
+  Sim sim(kFastArgs);
+  Cluster c(4, {{"parallelMigrationsPerCluster", 2}},
+            {{"workloadUpdateMethods", {"LiveMigrate", "Evict"}}, {"batchEvictionSize", 2}, {"batchEvictionInterval", "1m0s"}});
+  c.knobs = {{"timeScale", 100}, {"inClusterUpdater", true}, {"migrationDuration", "10s"}, {"restartDelay", "5s"}};
+  for (int i = 0; i < 5; ++i) c.vmi("mig" + std::to_string(i), "w" + std::to_string(1 + i % 4));
+  for (int i = 0; i < 5; ++i) c.vmi("evict" + std::to_string(i), "w" + std::to_string(1 + i % 4), false, "None", {}, "Always");
+  c.vmi("current", "w1", true, "LiveMigrate", {}, "", kNew);
+  c.load(sim);
+  auto outdatedLeft = [&] {
+    int n = 0;
+    for (const auto& v : listItems(sim, kVmis))
+      if (v.value("/status/launcherContainerImageVersion"_json_pointer, "") != kNew ||
+          v.value("/status/phase"_json_pointer, "") != "Running")
+        ++n;
+    return n;
+  };
+  REQUIRE(eventually([&] { return outdatedLeft() == 0; }, 40));
+  REQUIRE(eventually([&] {
+    return getJson(sim, "/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt")
+               .value("/status/outdatedVirtualMachineInstanceWorkloads"_json_pointer, -1) == 0;
+  }));
+  json items = history(sim);
+  CHECK(items.size() == 5);
+  for (const auto& m : items) {
+    CHECK(m["workloadUpdate"] == true);
+    CHECK(m["priority"] == "system-critical");
+    CHECK(m["name"].get<std::string>().rfind("kubevirt-workload-update-", 0) == 0);
+  }
+  CHECK(maxConcurrent(items) <= 2);
+  // Evictions: batches of at most 2, at least a minute (simulated) apart.
+  std::vector<double> times;
+  for (const auto& r : sim.audit())
+    if (r.value("controller", "") == "workload-updater" && r["verb"] == "evict") {
+      CHECK(r["code"] == 201);
+      const std::string t = r["simTime"];
+      times.push_back(std::stoi(t.substr(11, 2)) * 3600 + std::stoi(t.substr(14, 2)) * 60 + std::stod(t.substr(17, 6)));
+    }
+  REQUIRE(times.size() == 5);
+  std::vector<std::vector<double>> batches;
+  for (double t : times) {
+    if (batches.empty() || t - batches.back().front() > 5) batches.push_back({});
+    batches.back().push_back(t);
+  }
+  CHECK(batches.size() == 3);
+  for (size_t i = 0; i < batches.size(); ++i) {
+    CHECK(batches[i].size() <= 2);
+    if (i > 0) CHECK(batches[i].front() - batches[i - 1].front() >= 60);
+  }
+}
