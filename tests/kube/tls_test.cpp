@@ -1,6 +1,10 @@
 // TLS verification: trusted CA, wrong CA, --insecure-skip-tls-verify, tls-server-name.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "kube/errors.hpp"
 #include "sim_process.hpp"
 
@@ -142,4 +146,28 @@ TEST_CASE("transport: credentials are never sent over plain HTTP") {
   } catch (const ApiError& e) {
     CHECK(e.code() == 401);
   }
+}
+
+TEST_CASE("transport: one Client shared by many threads") {
+  if (!sim_available()) return;
+  SimProcess sim;
+  ConfigOverrides o;
+  o.qps = -1;
+  auto c = sim.client("sim", {}, o);
+  std::atomic<long> connections{0};
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      Request get;
+      get.path = "/api/v1/namespaces";
+      for (int i = 0; i < 25; ++i) {
+        auto resp = c->send(get);
+        connections += resp.new_connections;
+        ok += resp.code == 200;
+      }
+    });
+  for (auto& t : threads) t.join();
+  CHECK(ok.load() == 200);
+  CHECK(connections.load() <= 8);  // at most one connection per concurrent user, then reused
 }
