@@ -2,6 +2,7 @@
 // resume after timeouts, disconnects and 410s.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -9,6 +10,7 @@
 #include <thread>
 
 #include "kube/errors.hpp"
+#include "kube/informer.hpp"
 #include "sim_process.hpp"
 
 using namespace wu::kube;
@@ -273,4 +275,61 @@ TEST_CASE("watch: reconnects after dropped connections and 5xx, with bounded fai
                                          "from server (InternalError)"),
                        KubeError);
   CHECK(sim.records("pods", "watch").size() == 24);
+}
+
+TEST_CASE("informer: list, watch, and a fresh full list after the watch expires") {
+  if (!sim_available()) return;
+  SimProcess sim;
+  load_pods(sim, 4);
+  auto c = sim.client("sim");
+  // The first watch after the initial list is answered with a 410.
+  sim.add_faults({{"watch", {{"expireNext", 1}}}});
+  std::mutex mu;
+  std::vector<std::size_t> syncs;
+  std::vector<std::string> added;
+  std::stop_source stop;
+  std::thread t([&] {
+    InformerOptions io;
+    io.list.label_selector = "parity=even";
+    list_and_watch(
+        *c, kPods, io,
+        [&](const json& items, const std::string& rv) {
+          std::lock_guard<std::mutex> lock(mu);
+          CHECK_FALSE(rv.empty());
+          syncs.push_back(items.size());
+        },
+        [&](const WatchEvent& e) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (e.type == WatchEventType::Added) added.push_back(e.object["metadata"]["name"]);
+        },
+        stop.get_token());
+  });
+  CHECK(eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return syncs.size() == 2;
+  }));
+  CHECK(eventually([&] { return sim.records("pods", "watch").size() >= 2; }));
+  auto writer = sim.client("sim");
+  writer->create(kPods, pod("odd-new", "odd"));  // filtered out by the selector
+  writer->create(kPods, pod("even-new", "even"));
+  CHECK(eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return std::find(added.begin(), added.end(), "even-new") != added.end();
+  }));
+  stop.request_stop();
+  t.join();
+  std::lock_guard<std::mutex> lock(mu);
+  REQUIRE(syncs.size() == 2);
+  CHECK(syncs[0] == 2);  // p-0 and p-2
+  CHECK(syncs[1] == 2);
+  CHECK(std::find(added.begin(), added.end(), "odd-new") == added.end());
+  // The selector went to every list and watch.
+  std::size_t checked = 0;
+  for (const auto& r : sim.records("pods")) {
+    if (r["verb"] != "list" && r["verb"] != "watch") continue;
+    CAPTURE(r["query"]);
+    CHECK(r["query"].get<std::string>().find("labelSelector=parity=even")  // the audit log shows it decoded != std::string::npos);
+    ++checked;
+  }
+  CHECK(checked >= 4);  // two lists, two watches
 }
