@@ -32,4 +32,22 @@ expect_in "$TMP/err" "You must be logged in to the server (Unauthorized)" "unaut
 "$B" validate --from-cluster --kubeconfig "$KCFG" -v=9 > "$TMP/out" 2> "$TMP/err"
 expect_not_in "$TMP/err" "sim-admin-token" "token redacted at -v=9"
 expect_in "$TMP/err" "GET https://127.0.0.1" "requests logged at -v=9"
+# Not at openshift-cnv/kubevirt-hyperconverged (an upstream install): found by listing.
+if command -v kubectl >/dev/null; then
+  kubectl --kubeconfig "$KCFG" delete hco -n openshift-cnv kubevirt-hyperconverged > /dev/null 2>&1 && pass || fail "delete the HCO"
+  kubectl --kubeconfig "$KCFG" create namespace kubevirt-hyperconverged > /dev/null 2>&1
+  cat > "$TMP/hco.yaml" <<'YAML'
+apiVersion: hco.kubevirt.io/v1beta1
+kind: HyperConverged
+metadata:
+  name: kubevirt-hyperconverged
+  namespace: kubevirt-hyperconverged
+spec:
+  workloadUpdateStrategy:
+    workloadUpdateMethods: [LiveMigrate, Evict]
+YAML
+  kubectl --kubeconfig "$KCFG" create -f "$TMP/hco.yaml" > /dev/null 2>&1 && pass || fail "create the HCO elsewhere"
+  expect_status 0 "HCO found by listing" -- "$B" validate --from-cluster --kubeconfig "$KCFG"
+  expect_in "$TMP/out" "hyperconverged/kubevirt-hyperconverged/kubevirt-hyperconverged:" "the listed HCO is validated"
+fi
 finish
