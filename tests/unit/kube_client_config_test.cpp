@@ -269,6 +269,30 @@ TEST_CASE("client config: validation messages") {
          "invalid configuration: command must be specified for u to use exec authentication plugin");
   expect("{exec: {command: p, interactiveMode: Never}}",
          "invalid configuration: apiVersion must be specified for u to use exec authentication plugin");
+  fe.files["/c.crt"] = "CERT";
+  fe.files["/c.key"] = "KEY";
+  expect("{client-certificate: /c.crt, client-certificate-data: " + pem64 + ", client-key: /c.key}",
+         "invalid configuration: client-cert-data and client-cert are both specified for u. client-cert-data will "
+         "override.");
+  expect("{client-certificate: /c.crt, client-key: /c.key, client-key-data: " + pem64 + "}",
+         "invalid configuration: client-key-data and client-key are both specified for u; client-key-data will "
+         "override");
+  expect("{client-certificate: /missing.crt, client-key: /c.key}",
+         "invalid configuration: unable to read client-cert /missing.crt for u due to open /missing.crt: no such "
+         "file or directory");
+  expect("{client-certificate: /c.crt, client-key: /missing.key}",
+         "invalid configuration: unable to read client-key /missing.key for u due to open /missing.key: no such file "
+         "or directory");
+  expect("{auth-provider: {name: oidc}, exec: {command: p, apiVersion: client.authentication.k8s.io/v1, "
+         "interactiveMode: Never}}",
+         "invalid configuration: authProvider cannot be provided in combination with an exec plugin for u");
+  expect("{exec: {command: p, apiVersion: client.authentication.k8s.io/v1, interactiveMode: Never, env: [{value: "
+         "x}]}}",
+         "invalid configuration: env variable name must be specified for u to use exec authentication plugin");
+  expect("{token: t}",
+         "invalid configuration: invalid 'proxy-url' \"ftp://proxy\" for cluster \"cl\": unsupported scheme "
+         "\"ftp\", must be http, https, or socks5",
+         "{server: https://x, proxy-url: 'ftp://proxy'}");
   fe.files["/ca"] = "CA";
   expect("{token: t}",
          "invalid configuration: certificate-authority-data and certificate-authority are both specified for cl. "
