@@ -226,6 +226,12 @@ RestConfig resolve_direct(const Kubeconfig& config, const ConfigOverrides& o, co
     }
     rc.username = auth.username;
     rc.password = auth.password;
+    // Legacy auth-provider plugins (oidc; gcp/azure were removed in 1.26) are not implemented.
+    if (!auth.auth_provider.empty() && !auth.exec && rc.bearer_token.empty() && rc.cert_data.empty() &&
+        rc.cert_file.empty())
+      throw ConfigError("the auth-provider \"" + auth.auth_provider + "\" of user \"" + user_name +
+                        "\" is not supported; use an exec credential plugin (for OIDC, e.g. kubelogin) or a token "
+                        "(--token, or `oc login`)");
     if (auth.exec) {
       rc.exec = auth.exec;
       if (auth.exec->provide_cluster_info) {

@@ -293,6 +293,9 @@ TEST_CASE("client config: validation messages") {
          "invalid configuration: invalid 'proxy-url' \"ftp://proxy\" for cluster \"cl\": unsupported scheme "
          "\"ftp\", must be http, https, or socks5",
          "{server: https://x, proxy-url: 'ftp://proxy'}");
+  expect("{auth-provider: {name: oidc, config: {idp-issuer-url: 'https://idp'}}}",
+         "the auth-provider \"oidc\" of user \"u\" is not supported; use an exec credential plugin (for OIDC, "
+         "e.g. kubelogin) or a token (--token, or `oc login`)");
   fe.files["/ca"] = "CA";
   expect("{token: t}",
          "invalid configuration: certificate-authority-data and certificate-authority are both specified for cl. "
