@@ -479,3 +479,54 @@ TEST_CASE("kubevirt: the in-cluster workload updater updates a small fleet in ba
     if (i > 0) CHECK(batches[i].front() - batches[i - 1].front() >= 60);
   }
 }
+
+TEST_CASE("kubevirt: forced failures - deletion before hand-off, VMI gone, another migration in progress") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}};
+  c.vmi("abort", "w1", true, "LiveMigrate", {{"sim.kubevirt.io/target-pod", "Unschedulable"}});
+  c.vmi("gone", "w2", true, "LiveMigrate", {{"sim.kubevirt.io/target-pod", "StuckPending"}});
+  c.vmi("busy", "w3");
+  c.load(sim);
+  const std::string abort = createMigration(sim, "abort");
+  const std::string gone = createMigration(sim, "gone");
+  REQUIRE(eventually([&] { return phaseOf(sim, abort) == "Scheduling" && phaseOf(sim, gone) == "Scheduling"; }));
+  const std::string abortUid = getJson(sim, kVmims + "/" + abort)["metadata"]["uid"];
+  auto targetPodOf = [&](const std::string& uid) {
+    for (const auto& p : listItems(sim, kPods))
+      if (p["metadata"]["labels"].value("kubevirt.io/migrationJobUID", "") == uid) return true;
+    return false;
+  };
+  CHECK(targetPodOf(abortUid));
+  CHECK(sim.request("DELETE", kVmims + "/" + abort).status == 200);
+  CHECK(sim.request("DELETE", kVmis + "/gone").status == 200);
+  REQUIRE(eventually([&] { return sim.get(kVmims + "/" + abort).status == 404 && sim.get(kVmims + "/" + gone).status == 404; }));
+  std::map<std::string, json> byName;
+  for (const auto& m : history(sim)) byName[m["name"]] = m;
+  CHECK(at(byName[abort], "Failed") >= 0);
+  CHECK(byName[abort].contains("deleted"));
+  CHECK(byName[abort]["failureReason"].get<std::string>().find("aborted") != std::string::npos);
+  CHECK(at(byName[gone], "Failed") >= 0);
+  CHECK(byName[gone]["failureReason"].get<std::string>().find("does not exist") != std::string::npos);
+  bool condition = false;
+  for (const auto& r : sim.audit())
+    if (r.value("name", "") == abort && r.value("detail", "") == "condition migrationAbortRequested") condition = true;
+  CHECK(condition);
+  CHECK_FALSE(targetPodOf(abortUid));  // deleted with the aborted migration
+
+  // A second VMIM loaded behind admission's back while the VMI's migrationState belongs to an unfinished one.
+  const std::string first = createMigration(sim, "busy");
+  REQUIRE(eventually([&] { return phaseOf(sim, first) == "PreparingTarget" || phaseOf(sim, first) == "Running" ||
+                                  phaseOf(sim, first) == "TargetReady"; }));
+  json second = {{"objects", {{{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstanceMigration"},
+                               {"metadata", {{"name", "second"}, {"namespace", "ns1"}}}, {"spec", {{"vmiName", "busy"}}}}}}};
+  REQUIRE(sim.request("POST", "/_sim/objects", second.dump()).status == 200);
+  REQUIRE(eventually([&] { return phaseOf(sim, "second") == "Failed"; }));
+  bool eventSeen = false;
+  for (const auto& e : eventsFor(sim, "second"))
+    if (e["reason"] == "FailedMigration" &&
+        e["message"] == "VMI is not eligible for migration because another migration job is in progress.")
+      eventSeen = true;
+  CHECK(eventSeen);
+  REQUIRE(eventually([&] { return phaseOf(sim, first) == "Succeeded"; }));
+}
