@@ -35,7 +35,7 @@ struct PlanFlags {
   bool pre_upgrade = false;
   std::string migration_duration = "2m";
   std::string fail_on;
-  int chunk_size = 2000;
+  int chunk_size = 10000;
 };
 
 std::vector<std::string> split_commas(const std::string& s) {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "cluster/config_objects.hpp"
+#include "cluster/list_item_stream.hpp"
 #include "cluster/object_views.hpp"
 #include "cluster/view_decoder.hpp"
 #include "yaml/document_loader.hpp"
@@ -19,12 +20,54 @@ const kube::ResourceRef kVmims{"kubevirt.io", "v1", "virtualmachineinstancemigra
 const kube::ResourceRef kPods{"", "v1", "pods", "", "", ""};
 const kube::ResourceRef kDeployments{"apps", "v1", "deployments", "", "", ""};
 
-// Lists page by page; each page is decoded into compact views and dropped, so memory holds only the
-// views plus one page.
-void decode_pages(kube::Client& client, const kube::ResourceRef& ref, const kube::ListOptions& options,
-                  ViewKind kind, Snapshot& s, const std::function<void()>& on_restart, std::stop_token stop) {
-  client.list_pages(
-      ref, options, [&](std::string_view body) { decode_list_page(body, kind, s); }, on_restart, stop);
+struct Sizes {
+  std::size_t vmis, vms, vmims, pods;
+};
+Sizes sizes_of(const Snapshot& s) { return {s.vmis.size(), s.vms.size(), s.vmims.size(), s.pods.size()}; }
+void truncate_to(Snapshot& s, const Sizes& z) {
+  s.vmis.resize(z.vmis);
+  s.vms.resize(z.vms);
+  s.vmims.resize(z.vmims);
+  s.pods.resize(z.pods);
+}
+
+// Lists page by page, decoding each item as its bytes arrive (ListItemStream), so memory holds the
+// compact views plus one object whatever the page size. A page that breaks midway is fetched again
+// (its partial items dropped); an expired continue token restarts the whole list, as kubectl does.
+void stream_list(kube::Client& client, const kube::ResourceRef& ref, const kube::ListOptions& o, ViewKind kind,
+                 Snapshot& s, std::stop_token stop) {
+  const Sizes start = sizes_of(s);
+  std::string continue_token;
+  int restarts = 0, page_retries = 0;
+  for (;;) {
+    kube::Request r;
+    r.path = kube::resource_path(ref);
+    r.stop = stop;
+    if (!o.label_selector.empty()) r.query.emplace_back("labelSelector", o.label_selector);
+    if (o.limit > 0) r.query.emplace_back("limit", std::to_string(o.limit));
+    if (!continue_token.empty()) r.query.emplace_back("continue", continue_token);
+    const Sizes before = sizes_of(s);
+    ListItemStream stream([&](std::string_view item) { decode_object(item, kind, s); });
+    r.on_body = [&](std::string_view chunk) { stream.feed(chunk); };
+    try {
+      client.send(r);
+    } catch (const kube::ApiError& e) {
+      if (continue_token.empty() || !kube::is_resource_expired(e) || restarts >= 3) throw;
+      truncate_to(s, start);  // a consistent snapshot rather than an inconsistent remainder
+      continue_token.clear();
+      ++restarts;
+      continue;
+    } catch (const kube::TransportError&) {
+      if (++page_retries > 3) throw;
+      truncate_to(s, before);
+      continue;
+    }
+    if (!stream.complete())
+      throw DecodeError("the list of " + ref.resource + " ended before the response was complete");
+    page_retries = 0;
+    continue_token = stream.continue_token();
+    if (continue_token.empty()) return;
+  }
 }
 
 }  // namespace
@@ -39,12 +82,12 @@ Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::s
   in_scope.label_selector = scope.label_selector;
   const kube::ResourceRef vmis = kVmis.in(scope.namespace_);
 
-  decode_pages(client, vmis, in_scope, ViewKind::Vmi, s, [&] { s.vmis.clear(); }, stop);
-  decode_pages(client, kVms.in(scope.namespace_), paged, ViewKind::Vm, s, [&] { s.vms.clear(); }, stop);
-  decode_pages(client, kVmims, paged, ViewKind::Vmim, s, [&] { s.vmims.clear(); }, stop);
+  stream_list(client, vmis, in_scope, ViewKind::Vmi, s, stop);
+  stream_list(client, kVms.in(scope.namespace_), paged, ViewKind::Vm, s, stop);
+  stream_list(client, kVmims, paged, ViewKind::Vmim, s, stop);
   kube::ListOptions launchers = paged;
   launchers.label_selector = "kubevirt.io=virt-launcher";
-  decode_pages(client, kPods.in(scope.namespace_), launchers, ViewKind::Pod, s, [&] { s.pods.clear(); }, stop);
+  stream_list(client, kPods.in(scope.namespace_), launchers, ViewKind::Pod, s, stop);
 
   ConfigObjects config = fetch_config_objects(client, stop);
   s.hyperconverged_objects = std::move(config.hyperconvergeds);

@@ -14,7 +14,7 @@ namespace wu::cluster {
 struct LiveScope {
   std::string namespace_;       // "" = all namespaces
   std::string label_selector;   // applies to VMIs (and their launcher pods)
-  int chunk_size = 2000;        // objects per list page (kubectl's --chunk-size)
+  int chunk_size = 10000;       // objects per list page (kubectl's --chunk-size)
 };
 
 // Reads VMIs, VMs and launcher pods in scope; VMIMs and KubeVirt/HyperConverged CRs cluster-wide

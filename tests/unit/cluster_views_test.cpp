@@ -145,3 +145,33 @@ TEST_CASE("plan configuration: HCO first, else KubeVirt; limits from either, els
   CHECK(w.config.parallel_migrations_per_cluster == 0u);
   CHECK(w.config.cluster_eviction_strategy == "External");
 }
+
+#include "cluster/list_item_stream.hpp"
+
+TEST_CASE("list responses split into items however the bytes arrive") {
+  const std::string body =
+      R"({"apiVersion":"v1","items":[{"a":"x,}]{","b":{"c":[1,2,{"d":"\"}"}]}},{"e":"\\"},{}],)"
+      R"("kind":"List","metadata":{"continue":"tok\"1","resourceVersion":"42","remainingItemCount":3}})";
+  for (std::size_t chunk : {std::size_t(1), std::size_t(3), std::size_t(7), body.size()}) {
+    std::vector<std::string> items;
+    ListItemStream stream([&](std::string_view item) { items.emplace_back(item); });
+    for (std::size_t i = 0; i < body.size(); i += chunk) stream.feed(std::string_view(body).substr(i, chunk));
+    REQUIRE(items.size() == 3);
+    CHECK(items[0] == R"({"a":"x,}]{","b":{"c":[1,2,{"d":"\"}"}]}})");
+    CHECK(items[1] == R"({"e":"\\"})");
+    CHECK(items[2] == "{}");
+    CHECK(stream.continue_token() == "tok\"1");
+    CHECK(stream.resource_version() == "42");
+    CHECK(stream.complete());
+  }
+  ListItemStream cut([](std::string_view) {});
+  cut.feed(body.substr(0, body.size() / 2));
+  CHECK_FALSE(cut.complete());
+  // Metadata before the items (built-in kinds) works too.
+  std::vector<std::string> items;
+  ListItemStream first([&](std::string_view item) { items.emplace_back(item); });
+  first.feed(R"({"kind":"PodList","metadata":{"resourceVersion":"7"},"items":[{"x":1}]})");
+  CHECK(items.size() == 1);
+  CHECK(first.resource_version() == "7");
+  CHECK(first.continue_token().empty());
+}

@@ -1,0 +1,39 @@
+#pragma once
+// Splits a Kubernetes list response ({"items": [...], "metadata": {...}}) into its items while the
+// bytes arrive, so a page of any size is decoded one object at a time: memory stays at one object,
+// and large pages (fewer requests under the client-side rate limit) cost nothing extra.
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace wu::cluster {
+
+class ListItemStream {
+ public:
+  explicit ListItemStream(std::function<void(std::string_view item_json)> on_item);
+
+  // Feeds the next bytes of the response body.
+  void feed(std::string_view bytes);
+
+  // After the whole body: the list's metadata.continue and metadata.resourceVersion ("" when absent).
+  std::string continue_token() const;
+  std::string resource_version() const;
+  // True when the body was a complete JSON object (every bracket closed).
+  bool complete() const { return seen_root_ && depth_ == 0; }
+
+ private:
+  std::function<void(std::string_view)> on_item_;
+  int depth_ = 0;
+  bool seen_root_ = false;
+  bool in_string_ = false;
+  bool escaped_ = false;
+  bool expect_key_ = false;   // at depth 1, the next string is a key
+  bool reading_key_ = false;
+  std::string key_;           // the top-level key being read / last read
+  bool in_item_ = false;
+  std::string item_;
+  bool in_metadata_ = false;
+  std::string metadata_;
+};
+
+}  // namespace wu::cluster
