@@ -1,6 +1,7 @@
 #include "evacuation_controller.hpp"
 
 #include "cluster_writer.hpp"
+#include "ids.hpp"
 #include "kubevirt_model.hpp"
 #include "services.hpp"
 #include "status_errors.hpp"
@@ -85,6 +86,16 @@ void EvacuationController::tick(Services& s, std::chrono::system_clock::time_poi
     if (evacuate.empty() || node != evacuate) {  // unmarked, or already moved
       if (!drained.count(node)) done.insert(key);
       continue;
+    }
+    if (!str(vmi, "/status/evacuationNodeName").empty() && !kv::vmiHasCondition(vmi, "EvictionRequested")) {
+      // virt-controller reports the mark as a condition while it is set.
+      w.modify(kv::vmis(), ns, name, [&](json& v) {
+        json& cs = v["status"]["conditions"];
+        if (!cs.is_array()) cs = json::array();
+        cs.push_back({{"type", "EvictionRequested"}, {"status", "True"}, {"lastProbeTime", nullptr},
+                      {"lastTransitionTime", rfc3339(now)}, {"reason", "EvictionRequested"},
+                      {"message", "Eviction requested: evacuating from " + evacuate}});
+      }, "condition EvictionRequested");
     }
     if (kv::vmiIsMigrating(vmi, now)) continue;
     if (kv::isFinal(str(vmi, "/status/phase")) || vmi["metadata"].contains("deletionTimestamp")) continue;

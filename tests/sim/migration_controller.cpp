@@ -315,7 +315,7 @@ bool MigrationController::pendingStep(Ctx& c, json& m, json& vmi, Track& t) {
   const int prio = kv::priorityRank(str(m, "/spec/priority"));
   const double retry = prio >= 100 ? 1 : prio >= 50 ? 3 : 5;
   const std::string source = str(vmi, "/status/nodeName");
-  if (kv::activePodCount(kv::podsOf(c.s.store, vmi)) > 1) {
+  if (str(vmi, "/status/phase") != "Running" || kv::activePodCount(kv::podsOf(c.s.store, vmi)) > 1) {
     t.nextCheck = c.now + secs(1);
     return false;
   }

@@ -290,6 +290,11 @@ TEST_CASE("kubevirt: an always-failing evacuation backs off 20 s, 40 s, 80 s") {
   json vmi = getJson(sim, kVmis + "/bad");
   CHECK(vmi["status"]["nodeName"] == "w1");
   CHECK(vmi["status"]["migrationState"]["failed"] == true);
+  CHECK(vmi["status"]["evacuationNodeName"] == "w1");
+  bool requested = false;
+  for (const auto& cond : vmi["status"]["conditions"])
+    if (cond["type"] == "EvictionRequested" && cond["status"] == "True") requested = true;
+  CHECK(requested);
 }
 
 TEST_CASE("kubevirt: unschedulable and stuck target pods time out after 300 s / 900 s, or as annotated") {
