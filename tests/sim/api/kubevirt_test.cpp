@@ -366,7 +366,7 @@ TEST_CASE("kubevirt: garbage collection keeps the newest 5 finished migrations a
 TEST_CASE("kubevirt: evictions and runStrategy - Always comes back updated, others stay down") {
   Sim sim(kFastArgs);
   Cluster c;
-  c.knobs = {{"timeScale", 100}, {"restartDelay", "5s"}};
+  c.knobs = {{"timeScale", 100}, {"restartDelay", "5s"}, {"podTerminationSeconds", 30}};
   c.vmi("always", "w1", false, "None", {}, "Always");
   c.vmi("running", "w1", false, "None", {}, "running:true");
   c.vmi("rerun", "w2", false, "None", {}, "RerunOnFailure");
@@ -383,6 +383,9 @@ TEST_CASE("kubevirt: evictions and runStrategy - Always comes back updated, othe
     auto r = sim.request("POST", kPods + "/virt-launcher-" + n + "-abcde/eviction", ev.dump());
     CHECK_MESSAGE(r.status == 201, n);
   }
+  // The guests shut down while their pods terminate (30 simulated seconds).
+  CHECK(getJson(sim, kVmis + "/manual")["status"]["phase"] == "Running");
+  CHECK(getJson(sim, kPods + "/virt-launcher-manual-abcde")["metadata"].contains("deletionTimestamp"));
   auto restarted = [&](const std::string& n) {
     json v = getJson(sim, kVmis + "/" + n);
     return !v.is_null() && v["metadata"]["uid"] != oldUid[n] && v.value("/status/phase"_json_pointer, "") == "Running";
@@ -534,4 +537,26 @@ TEST_CASE("kubevirt: forced failures - deletion before hand-off, VMI gone, anoth
       eventSeen = true;
   CHECK(eventSeen);
   REQUIRE(eventually([&] { return phaseOf(sim, first) == "Succeeded"; }));
+}
+
+TEST_CASE("kubevirt: migrationFailureRate and fail-migrations: N") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", "2s"}, {"migrationFailureRate", 1}};
+  c.vmi("rate", "w1");
+  c.vmi("twice", "w2", true, "LiveMigrate", {{"sim.kubevirt.io/fail-migrations", "2"}});
+  c.load(sim);
+  const std::string m = createMigration(sim, "rate");
+  REQUIRE(eventually([&] { return phaseOf(sim, m) == "Failed"; }));
+  CHECK(getJson(sim, kVmims + "/" + m)["status"]["migrationState"]["failureReason"] ==
+        "Live migration failed: simulated failure (migrationFailureRate)");
+  CHECK(getJson(sim, kVmis + "/rate")["status"]["nodeName"] == "w1");
+  REQUIRE(sim.request("POST", "/_sim/knobs", R"({"migrationFailureRate": 0})").status == 200);
+  std::vector<std::string> phases;
+  for (int i = 0; i < 3; ++i) {
+    const std::string t = createMigration(sim, "twice");
+    REQUIRE(eventually([&] { return isFinal(phaseOf(sim, t)); }));
+    phases.push_back(phaseOf(sim, t));
+  }
+  CHECK(phases == std::vector<std::string>{"Failed", "Failed", "Succeeded"});
 }
