@@ -2,12 +2,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include "completion_registry.hpp"
+
 namespace wu::cmd {
 
 void add_kube_flags(CLI::App& app, wu::kube::ConfigOverrides& o) {
   CLI::Option_group* g = app.add_option_group("Kubernetes connection");
-  g->add_option("--kubeconfig", o.kubeconfig, "Path to the kubeconfig file to use for CLI requests.")
-      ->type_name("FILE");
+  complete_as_files(
+      g->add_option("--kubeconfig", o.kubeconfig, "Path to the kubeconfig file to use for CLI requests.")->type_name("FILE"));
   g->add_option("--context", o.context, "The name of the kubeconfig context to use")->type_name("NAME");
   g->add_option("--cluster", o.cluster, "The name of the kubeconfig cluster to use")->type_name("NAME");
   g->add_option("--user", o.user, "The name of the kubeconfig user to use")->type_name("NAME");
@@ -15,12 +17,13 @@ void add_kube_flags(CLI::App& app, wu::kube::ConfigOverrides& o) {
       ->type_name("NAMESPACE");
   g->add_option("-s,--server", o.server, "The address and port of the Kubernetes API server")->type_name("URL");
   g->add_option("--token", o.token, "Bearer token for authentication to the API server")->type_name("TOKEN");
-  g->add_option("--certificate-authority", o.certificate_authority,
-                "Path to a cert file for the certificate authority")
-      ->type_name("FILE");
-  g->add_option("--client-certificate", o.client_certificate, "Path to a client certificate file for TLS")
-      ->type_name("FILE");
-  g->add_option("--client-key", o.client_key, "Path to a client key file for TLS")->type_name("FILE");
+  complete_as_files(g->add_option("--certificate-authority", o.certificate_authority,
+                                  "Path to a cert file for the certificate authority")
+                        ->type_name("FILE"));
+  complete_as_files(
+      g->add_option("--client-certificate", o.client_certificate, "Path to a client certificate file for TLS")
+          ->type_name("FILE"));
+  complete_as_files(g->add_option("--client-key", o.client_key, "Path to a client key file for TLS")->type_name("FILE"));
   g->add_flag("--insecure-skip-tls-verify", o.insecure_skip_tls_verify,
               "If true, the server's certificate will not be checked for validity. This will make your HTTPS "
               "connections insecure");

@@ -178,7 +178,7 @@ void register_plan_command(Cli& cli) {
   register_value_completion(fail, {ValueCompletion::Kind::Words, {"evict", "skip", "stays-down"}, {}});
   sub->add_option("--chunk-size", flags->chunk_size,
                   "Objects per list request; larger pages mean fewer requests under the client-side rate limit "
-                  "(--qps), smaller ones less memory; 0 lists everything at once")
+                  "(--qps); items are decoded as they arrive, so memory does not grow with it; 0 lists everything at once")
       ->type_name("N")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);

@@ -36,7 +36,7 @@ _kubectl_workload_update() {
         "validate:--max-input-size")
             COMPREPLY=(); return ;;
         "validate:--kubeconfig")
-            COMPREPLY=(); return ;;
+            _kubectl_workload_update_files ""; return ;;
         "validate:--context")
             COMPREPLY=(); return ;;
         "validate:--cluster")
@@ -50,11 +50,11 @@ _kubectl_workload_update() {
         "validate:--token")
             COMPREPLY=(); return ;;
         "validate:--certificate-authority")
-            COMPREPLY=(); return ;;
+            _kubectl_workload_update_files ""; return ;;
         "validate:--client-certificate")
-            COMPREPLY=(); return ;;
+            _kubectl_workload_update_files ""; return ;;
         "validate:--client-key")
-            COMPREPLY=(); return ;;
+            _kubectl_workload_update_files ""; return ;;
         "validate:--tls-server-name")
             COMPREPLY=(); return ;;
         "validate:--as")
@@ -96,7 +96,7 @@ _kubectl_workload_update() {
         "plan:--chunk-size")
             COMPREPLY=(); return ;;
         "plan:--kubeconfig")
-            COMPREPLY=(); return ;;
+            _kubectl_workload_update_files ""; return ;;
         "plan:--context")
             COMPREPLY=(); return ;;
         "plan:--cluster")
@@ -110,11 +110,11 @@ _kubectl_workload_update() {
         "plan:--token")
             COMPREPLY=(); return ;;
         "plan:--certificate-authority")
-            COMPREPLY=(); return ;;
+            _kubectl_workload_update_files ""; return ;;
         "plan:--client-certificate")
-            COMPREPLY=(); return ;;
+            _kubectl_workload_update_files ""; return ;;
         "plan:--client-key")
-            COMPREPLY=(); return ;;
+            _kubectl_workload_update_files ""; return ;;
         "plan:--tls-server-name")
             COMPREPLY=(); return ;;
         "plan:--as")
