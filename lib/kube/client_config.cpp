@@ -226,7 +226,7 @@ RestConfig resolve_direct(const Kubeconfig& config, const ConfigOverrides& o, co
     }
     rc.username = auth.username;
     rc.password = auth.password;
-    // Legacy auth-provider plugins (oidc; gcp/azure were removed in 1.26) are not implemented.
+    // Legacy auth-provider plugins (oidc; gcp/azure were removed in 1.26) are out of scope: say so clearly.
     if (!auth.auth_provider.empty() && !auth.exec && rc.bearer_token.empty() && rc.cert_data.empty() &&
         rc.cert_file.empty())
       throw ConfigError("the auth-provider \"" + auth.auth_provider + "\" of user \"" + user_name +
