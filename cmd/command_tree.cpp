@@ -11,7 +11,7 @@ void collect(const CLI::App& app, std::vector<const CLI::Option*>& out) {
   for (const CLI::Option* opt : app.get_options()) {
     if (!opt->nonpositional() || opt->get_group().empty()) continue;
     bool dup = false;
-    for (const auto* o : out) dup = dup || o->get_lnames() == opt->get_lnames() && o->get_snames() == opt->get_snames();
+    for (const auto* o : out) dup = dup || (o->get_lnames() == opt->get_lnames() && o->get_snames() == opt->get_snames());
     if (!dup) out.push_back(opt);
   }
   // Option groups are nameless sub-apps.

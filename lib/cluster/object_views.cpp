@@ -21,10 +21,6 @@ std::string str(const json& j, const char* key) {
   return v.is_string() ? v.get<std::string>() : std::string();
 }
 
-bool has(const json& j, const char* key) {
-  const json& v = field(j, key);
-  return !v.is_null();
-}
 
 }  // namespace
 
