@@ -1,0 +1,15 @@
+#pragma once
+// The VirtualMachineInstanceMigration `run` creates, the way KubeVirt's reference says an external tool
+// must: generateName, no spec.priority (the create webhook rejects it from anyone but virt-controller),
+// and labels naming this tool and this run.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cluster/snapshot.hpp"
+
+namespace wu::update {
+
+nlohmann::json migration_for(const cluster::Vmi& vmi, const std::string& run_id);
+
+}  // namespace wu::update

@@ -1,0 +1,20 @@
+#pragma once
+// How `run` marks what it does in the cluster, so that a later run (after Ctrl-C or kill -9) can find
+// its own migrations, count its attempts, and tell them apart from the cluster's and other tools'.
+#include <string>
+
+namespace wu::update {
+
+inline constexpr const char* kManagedByLabel = "app.kubernetes.io/managed-by";
+inline constexpr const char* kManagedByValue = "kubectl-workload_update";
+inline constexpr const char* kRunLabel = "workload-update.kubevirt.io/run";
+inline constexpr const char* kMigrationGenerateName = "workload-update-";
+// The Lease that keeps two runs from acting at once, in the KubeVirt CR's namespace.
+inline constexpr const char* kLeaseName = "kubectl-workload-update";
+// On the Lease: when the last eviction batch started (RFC 3339), so pacing survives a restart.
+inline constexpr const char* kLastEvictionBatchAnnotation = "workload-update.kubevirt.io/last-eviction-batch";
+
+// A fresh run id: 10 lowercase hex characters, valid as a label value.
+std::string new_run_id();
+
+}  // namespace wu::update
