@@ -20,6 +20,7 @@ _kubectl_workload_update() {
         case "$cmd $w" in
             " validate") cmd="validate" ;;
             " plan") cmd="plan" ;;
+            " status") cmd="status" ;;
             " version") cmd="version" ;;
             " completion") cmd="completion" ;;
         esac
@@ -133,6 +134,48 @@ _kubectl_workload_update() {
             COMPREPLY=( $(compgen -W "table wide json yaml" -- "$cur") ); return ;;
         "plan:-v"|"plan:--v")
             COMPREPLY=(); return ;;
+        "status:-l"|"status:--selector")
+            COMPREPLY=(); return ;;
+        "status:--stuck-after")
+            COMPREPLY=(); return ;;
+        "status:--kubeconfig")
+            _kubectl_workload_update_files ""; return ;;
+        "status:--context")
+            COMPREPLY=(); return ;;
+        "status:--cluster")
+            COMPREPLY=(); return ;;
+        "status:--user")
+            COMPREPLY=(); return ;;
+        "status:-n"|"status:--namespace")
+            COMPREPLY=(); return ;;
+        "status:-s"|"status:--server")
+            COMPREPLY=(); return ;;
+        "status:--token")
+            COMPREPLY=(); return ;;
+        "status:--certificate-authority")
+            _kubectl_workload_update_files ""; return ;;
+        "status:--client-certificate")
+            _kubectl_workload_update_files ""; return ;;
+        "status:--client-key")
+            _kubectl_workload_update_files ""; return ;;
+        "status:--tls-server-name")
+            COMPREPLY=(); return ;;
+        "status:--as")
+            COMPREPLY=(); return ;;
+        "status:--as-group")
+            COMPREPLY=(); return ;;
+        "status:--as-uid")
+            COMPREPLY=(); return ;;
+        "status:--request-timeout")
+            COMPREPLY=(); return ;;
+        "status:--qps")
+            COMPREPLY=(); return ;;
+        "status:--burst")
+            COMPREPLY=(); return ;;
+        "status:-o"|"status:--output")
+            COMPREPLY=( $(compgen -W "table json yaml" -- "$cur") ); return ;;
+        "status:-v"|"status:--v")
+            COMPREPLY=(); return ;;
         "version:-o"|"version:--output")
             COMPREPLY=( $(compgen -W "text json yaml" -- "$cur") ); return ;;
         "version:-v"|"version:--v")
@@ -147,13 +190,14 @@ _kubectl_workload_update() {
             "") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
             "validate") COMPREPLY=( $(compgen -W "-h --help -f --filename --field-validation --strict --max-input-size --from-cluster --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "plan") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --from-file --methods --batch-size --batch-interval --parallel-migrations --parallel-outbound-per-node --eviction-strategy --pre-upgrade --migration-duration --fail-on --chunk-size --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
+            "status") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --stuck-after --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "version") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
             "completion") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
         esac
         return
     fi
     case "$cmd" in
-        "") COMPREPLY=( $(compgen -W "validate plan version completion" -- "$cur") ) ;;
+        "") COMPREPLY=( $(compgen -W "validate plan status version completion" -- "$cur") ) ;;
         "completion") COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;
     esac
 }

@@ -6,7 +6,7 @@ B=$1 MAN=$2 SRC=$3
 . "$(dirname "$0")/lib.sh"
 
 groff -man -ww -z "$MAN" > "$TMP/groff.log" 2>&1 && [ ! -s "$TMP/groff.log" ] && pass || { fail "groff -man -ww -z"; cat "$TMP/groff.log" >&2; }
-for sub in validate plan version completion; do expect_in "$MAN" "$sub" "man page covers $sub"; done
+for sub in validate plan status version completion; do expect_in "$MAN" "$sub" "man page covers $sub"; done
 # Every flag the binary knows appears in the man page.
 "$B" completion bash > "$TMP/bash"
 for flag in $(grep -o -- '--[a-z][a-z-]*' "$TMP/bash" | sort -u); do

@@ -42,3 +42,56 @@ TEST_CASE("eviction pacing: a batch per interval, strictly after, slot used even
   EvictionPacer no_wait{2, 0, 1000};
   CHECK(no_wait.allowed(1000) == 2);
 }
+
+#include "update/progress_status.hpp"
+
+TEST_CASE("status: creators, the last five attempts, stuck after N finished failures, lease holder") {
+  wu::cluster::Snapshot s;
+  s.launcher_image = "new";
+  wu::cluster::KubeVirtCr kv;
+  kv.phase = "Deployed";
+  s.kubevirts.push_back(kv);
+  wu::cluster::Vmi v;
+  v.namespace_ = "ns";
+  v.name = "a";
+  v.phase = "Running";
+  v.launcher_image = "old";
+  v.live_migratable = "True";
+  s.vmis.push_back(v);
+  auto vmim = [&](const std::string& name, const std::string& phase, wu::cluster::Timestamp created) {
+    wu::cluster::Vmim m;
+    m.namespace_ = "ns";
+    m.name = name;
+    m.vmi_name = "a";
+    m.phase = phase;
+    m.created = created;
+    m.failure_reason = phase == "Failed" ? "target pod unschedulable" : "";
+    return m;
+  };
+  for (int i = 0; i < 6; ++i) {
+    auto m = vmim("kv-" + std::to_string(i), "Failed", 100 + i);
+    m.workload_update = true;
+    s.vmims.push_back(m);
+  }
+  auto ours = vmim("ours", "Pending", 200);
+  ours.labels = {{kManagedByLabel, kManagedByValue}, {kRunLabel, "r1"}};
+  s.vmims.push_back(ours);
+  wu::decide::PlanConfig c;
+  c.methods = {"LiveMigrate"};
+  const auto plan = wu::decide::make_plan(s, c);
+  const auto st = make_status(s, plan, 3, nlohmann::json{{"spec", {{"holderIdentity", "alice-r1"}}}});
+  CHECK(st.in_flight_this_tool == 1);
+  CHECK(st.in_flight_kubevirt == 0);
+  REQUIRE(st.vmis_with_attempts.size() == 1);
+  const auto& a = st.vmis_with_attempts[0];
+  CHECK(a.attempts.size() == 5);
+  CHECK(a.attempts[0].name == "ours");             // newest first
+  CHECK(a.attempts[0].creator == Creator::ThisTool);
+  CHECK(a.attempts[1].creator == Creator::KubeVirt);
+  CHECK(a.stuck);                                   // the in-flight retry does not clear it
+  CHECK(a.stuck_reason == "the last 3 migrations failed: target pod unschedulable");
+  CHECK(*st.lease_holder == "alice-r1");
+  const auto relaxed = make_status(s, plan, 5, nlohmann::json());
+  CHECK_FALSE(relaxed.vmis_with_attempts[0].stuck);  // only four finished attempts are kept
+  CHECK_FALSE(relaxed.lease_holder);
+}

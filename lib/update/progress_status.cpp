@@ -1,0 +1,117 @@
+#include "update/progress_status.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "decide/vmi_facts.hpp"
+#include "update/run_identity.hpp"
+
+namespace wu::update {
+
+const char* creator_name(Creator c) {
+  switch (c) {
+    case Creator::ThisTool: return "workload-update";
+    case Creator::KubeVirt: return "kubevirt";
+    case Creator::Other: return "other";
+  }
+  return "other";
+}
+
+Creator creator_of(const cluster::Vmim& m) {
+  for (const auto& [k, v] : m.labels)
+    if (k == kManagedByLabel && v == kManagedByValue) return Creator::ThisTool;
+  if (m.workload_update || m.evacuation) return Creator::KubeVirt;
+  return Creator::Other;
+}
+
+ProgressStatus make_status(const cluster::Snapshot& s, const decide::Plan& plan, int stuck_after,
+                           const nlohmann::json& lease) {
+  ProgressStatus st;
+  st.vmis = plan.summary.vmis;
+  st.outdated = plan.summary.outdated;
+  st.updater = plan.updater;
+
+  std::map<std::string, const decide::Decision*> decision_by_key;
+  for (const auto& d : plan.decisions) decision_by_key[decide::key_of(d.vmi->namespace_, d.vmi->name)] = &d;
+
+  std::map<std::string, std::vector<Attempt>> attempts;
+  for (const auto& m : s.vmims) {
+    const std::string key = decide::key_of(m.namespace_, m.vmi_name);
+    if (!decision_by_key.count(key)) continue;  // out of scope
+    const Creator c = creator_of(m);
+    if (!decide::vmim_is_final(m)) {
+      if (c == Creator::ThisTool) ++st.in_flight_this_tool;
+      else if (c == Creator::KubeVirt) ++st.in_flight_kubevirt;
+      else ++st.in_flight_other;
+    }
+    attempts[key].push_back({m.name, m.phase.empty() ? "Pending" : m.phase, m.failure_reason, m.created, c});
+  }
+  for (auto& [key, list] : attempts) {
+    std::sort(list.begin(), list.end(), [](const Attempt& a, const Attempt& b) {
+      return a.created != b.created ? a.created > b.created : a.name > b.name;
+    });
+    if (list.size() > 5) list.resize(5);
+    const decide::Decision* d = decision_by_key[key];
+    VmiAttempts v;
+    v.namespace_ = d->vmi->namespace_;
+    v.name = d->vmi->name;
+    v.attempts = list;
+    // Stuck: still outdated, and its last `stuck_after` finished attempts all failed (a retry in flight
+    // does not clear that; KubeVirt retries for ever).
+    std::vector<const Attempt*> finished;
+    for (const auto& a : list)
+      if (a.phase == "Failed" || a.phase == "Succeeded") finished.push_back(&a);
+    const bool enough = stuck_after > 0 && static_cast<int>(finished.size()) >= stuck_after;
+    const bool all_failed = enough && std::all_of(finished.begin(), finished.begin() + stuck_after,
+                                                  [](const Attempt* a) { return a->phase == "Failed"; });
+    if (d->outdated && all_failed) {
+      v.stuck = true;
+      std::set<std::string> reasons;
+      for (int i = 0; i < stuck_after; ++i) {
+        const std::string& r = finished[static_cast<std::size_t>(i)]->failure_reason;
+        reasons.insert(r.empty() ? "no failure reason recorded" : r);
+      }
+      v.stuck_reason = "the last " + std::to_string(stuck_after) + " migrations failed: ";
+      bool first = true;
+      for (const auto& r : reasons) {
+        v.stuck_reason += (first ? "" : "; ") + r;
+        first = false;
+      }
+      ++st.stuck;
+    }
+    st.vmis_with_attempts.push_back(std::move(v));
+  }
+  std::sort(st.vmis_with_attempts.begin(), st.vmis_with_attempts.end(), [](const VmiAttempts& a, const VmiAttempts& b) {
+    return a.namespace_ != b.namespace_ ? a.namespace_ < b.namespace_ : a.name < b.name;
+  });
+  if (lease.is_object()) {
+    const auto spec = lease.value("spec", nlohmann::json::object());
+    const std::string holder = spec.value("holderIdentity", "");
+    if (!holder.empty()) st.lease_holder = holder;
+  }
+  return st;
+}
+
+nlohmann::json to_json(const ProgressStatus& st) {
+  nlohmann::json vmis = nlohmann::json::array();
+  for (const auto& v : st.vmis_with_attempts) {
+    nlohmann::json attempts = nlohmann::json::array();
+    for (const auto& a : v.attempts)
+      attempts.push_back({{"name", a.name}, {"phase", a.phase}, {"failureReason", a.failure_reason},
+                          {"creator", creator_name(a.creator)}});
+    vmis.push_back({{"namespace", v.namespace_}, {"name", v.name}, {"stuck", v.stuck},
+                    {"stuckReason", v.stuck_reason}, {"attempts", attempts}});
+  }
+  return {{"kind", "WorkloadUpdateStatus"},
+          {"vmis", st.vmis},
+          {"outdated", st.outdated},
+          {"inFlight",
+           {{"workloadUpdate", st.in_flight_this_tool}, {"kubevirt", st.in_flight_kubevirt}, {"other", st.in_flight_other}}},
+          {"stuck", st.stuck},
+          {"leaseHolder", st.lease_holder ? nlohmann::json(*st.lease_holder) : nlohmann::json(nullptr)},
+          {"updater", {{"active", st.updater.active}, {"reason", st.updater.reason}}},
+          {"migrations", vmis}};
+}
+
+}  // namespace wu::update
