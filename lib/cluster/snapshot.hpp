@@ -60,7 +60,6 @@ struct Vm {
 struct Vmim {
   std::string namespace_, name, uid;
   Labels labels;
-  std::string annotations_tool_run;  // our run id annotation, if any
   std::string vmi_name;              // spec.vmiName
   std::string phase;
   bool deleting = false;

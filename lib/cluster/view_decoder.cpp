@@ -173,10 +173,9 @@ void decode_vmim(od::value v, Snapshot& s) {
   Metadata md;
   for_fields(v, [&](std::string_view key, od::value value) {
     if (key == "metadata") {
-      decode_metadata(value, md, [&](std::string_view k, od::value av) {
+      decode_metadata(value, md, [&](std::string_view k, od::value) {
         if (k == "kubevirt.io/workloadUpdateMigration") m.workload_update = true;
         else if (k == "kubevirt.io/evacuationMigration") m.evacuation = true;
-        else if (k == "workload-update.kubevirt.io/run") m.annotations_tool_run = str(av);
       });
     } else if (key == "spec") {
       for_fields(value, [&](std::string_view k, od::value sv) {
