@@ -2,8 +2,8 @@
 
 #include <simdjson.h>
 
-#include <cstdio>
-#include <ctime>
+#include "util/rfc3339.hpp"
+
 
 namespace wu::cluster {
 
@@ -271,26 +271,8 @@ od::parser& parser() {
 }  // namespace
 
 Timestamp parse_timestamp(std::string_view t) {
-  if (t.size() < 19) return 0;
-  std::tm tm{};
-  const std::string text(t);
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                  &tm.tm_min, &tm.tm_sec) != 6)
-    return 0;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  Timestamp seconds = static_cast<Timestamp>(timegm(&tm));
-  std::size_t pos = 19;
-  if (pos < t.size() && t[pos] == '.')
-    while (++pos < t.size() && t[pos] >= '0' && t[pos] <= '9') {
-    }
-  if (pos < t.size() && (t[pos] == '+' || t[pos] == '-') && t.size() >= pos + 6) {
-    const int sign = t[pos] == '+' ? 1 : -1;
-    const int hours = (t[pos + 1] - '0') * 10 + (t[pos + 2] - '0');
-    const int minutes = (t[pos + 4] - '0') * 10 + (t[pos + 5] - '0');
-    seconds -= sign * (hours * 3600 + minutes * 60);
-  }
-  return seconds;
+  const auto parsed = util::parse_rfc3339(t);
+  return parsed ? static_cast<Timestamp>(std::chrono::system_clock::to_time_t(*parsed)) : 0;
 }
 
 void decode_list_page(std::string_view page, ViewKind kind, Snapshot& s) {

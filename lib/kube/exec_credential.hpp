@@ -11,6 +11,8 @@
 #include "kube/kubeconfig.hpp"
 #include "kube/rest_config.hpp"
 
+#include "util/rfc3339.hpp"
+
 namespace wu::kube {
 
 struct ExecCredential {
@@ -31,7 +33,7 @@ std::string exec_info_json(const ExecConfig& config, bool interactive, const Exe
 ExecCredential parse_exec_credential(std::string_view stdout_text, const std::string& configured_api_version);
 
 // RFC 3339 ("2026-01-02T03:04:05Z", fractions and offsets allowed).
-std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
+using util::parse_rfc3339;  // RFC 3339 expiry timestamps (util/rfc3339.hpp)
 
 // Runs the plugin: our environment + its env entries + KUBERNETES_EXEC_INFO;
 // stdout captured, stderr passed through, stdin only when interactive.
