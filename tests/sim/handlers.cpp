@@ -173,16 +173,18 @@ void doGet(Services& s, Call& c) {
   respondObject(c, 200, o);
 }
 
-void doList(Services& s, Call& c) {
-  const auto& r = *c.info.resource;
-  LabelSelector ls;
-  FieldSelector fs;
+// The request's label and field selectors; a malformed one is the API server's 400.
+std::pair<LabelSelector, FieldSelector> selectorsOf(const Call& c, const ResourceInfo& r) {
   try {
-    ls = LabelSelector::parse(param(c.req, "labelSelector"));
-    fs = FieldSelector::parse(param(c.req, "fieldSelector"), r);
+    return {LabelSelector::parse(param(c.req, "labelSelector")), FieldSelector::parse(param(c.req, "fieldSelector"), r)};
   } catch (const std::invalid_argument& e) {
     throw badRequest(e.what());
   }
+}
+
+void doList(Services& s, Call& c) {
+  const auto& r = *c.info.resource;
+  auto [ls, fs] = selectorsOf(c, r);
   Store::ListQuery q;
   q.ns = c.info.ns;
   q.labels = &ls;
@@ -473,14 +475,7 @@ void doDelete(Services& s, Call& c) {
 void doDeleteCollection(Services& s, Call& c) {
   const auto& r = *c.info.resource;
   if (!r.supportsVerb("deletecollection")) throw methodNotAllowed("the server does not allow this method on the requested resource");
-  LabelSelector ls;
-  FieldSelector fs;
-  try {
-    ls = LabelSelector::parse(param(c.req, "labelSelector"));
-    fs = FieldSelector::parse(param(c.req, "fieldSelector"), r);
-  } catch (const std::invalid_argument& e) {
-    throw badRequest(e.what());
-  }
+  auto [ls, fs] = selectorsOf(c, r);
   json opts = deleteOptions(c.req);
   Store::ListQuery q;
   q.ns = c.info.ns;
