@@ -19,6 +19,7 @@ std::unique_ptr<Cli> build_cli(const std::string& display_name) {
   add_global_options(app, cli->global);
   register_validate_command(*cli);
   register_plan_command(*cli);
+  register_run_command(*cli);
   register_status_command(*cli);
   register_version_command(*cli);
   register_completion_command(*cli);

@@ -28,6 +28,7 @@ std::string resolve_output_format(const CLI::App& subcommand, const std::string&
 void register_validate_command(Cli& cli);
 void register_plan_command(Cli& cli);
 void register_status_command(Cli& cli);
+void register_run_command(Cli& cli);
 void register_version_command(Cli& cli);
 void register_completion_command(Cli& cli);
 

@@ -2,18 +2,17 @@
 // with a stable reason), from a live cluster or from dump files, with what-if overrides.
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 
 #include "cli_app.hpp"
 #include "cluster/label_selector.hpp"
 #include "cluster/plan_config_source.hpp"
 #include "cluster/snapshot_loader.hpp"
 #include "completion_registry.hpp"
+#include "flag_values.hpp"
 #include "decide/plan.hpp"
 #include "kube_flags.hpp"
 #include "kube_session.hpp"
 #include "render/plan_output.hpp"
-#include "util/go_duration.hpp"
 #include "yaml/json_to_yaml.hpp"
 
 namespace wu::cmd {
@@ -38,29 +37,10 @@ struct PlanFlags {
   int chunk_size = 10000;
 };
 
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  std::string item;
-  while (std::getline(in, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
-std::int64_t duration_flag(const std::string& flag, const std::string& value) {
-  auto parsed = util::parse_go_duration(value);
-  if (auto* err = std::get_if<util::DurationError>(&parsed))
-    throw CLI::ValidationError(flag, err->message + " (use Go units such as 90s, 2m or 1h)");
-  return std::get<std::int64_t>(parsed);
-}
-
 cluster::ConfigOverrides what_if(const PlanFlags& f) {
   cluster::ConfigOverrides o;
   if (f.methods_given) {
-    o.methods = split_commas(f.methods);
-    for (const auto& m : *o.methods)
-      if (m != "LiveMigrate" && m != "Evict")
-        throw CLI::ValidationError("--methods", "unknown method \"" + m + "\"; use LiveMigrate and/or Evict");
+    o.methods = methods_flag("--methods", f.methods);
   }
   o.batch_eviction_size = f.batch_size;
   if (!f.batch_interval.empty()) o.batch_eviction_interval_ns = duration_flag("--batch-interval", f.batch_interval);

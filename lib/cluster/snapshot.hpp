@@ -69,6 +69,7 @@ struct Vmim {
   Timestamp failed_at = 0;           // phaseTransitionTimestamps[Failed]
   std::string failure_reason;        // status.migrationState.failureReason
   std::string target_pod;            // status.migrationState.targetPod
+  std::string source_node;           // status.migrationState.sourceNode (once handed off)
 };
 
 struct LauncherPod {
@@ -81,6 +82,7 @@ struct LauncherPod {
   Timestamp created = 0;
   std::string compute_image;        // image of the "compute" container
   std::string migration_job_uid;    // label kubevirt.io/migrationJobUID (migration target pods)
+  bool unschedulable = false;       // condition PodScheduled=False, reason Unschedulable
 };
 
 struct KubeVirtCr {

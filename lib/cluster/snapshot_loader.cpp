@@ -6,6 +6,7 @@
 #include "cluster/config_objects.hpp"
 #include "cluster/list_item_stream.hpp"
 #include "cluster/object_views.hpp"
+#include "cluster/resources.hpp"
 #include "cluster/view_decoder.hpp"
 #include "yaml/document_loader.hpp"
 #include "yaml/to_json.hpp"
@@ -13,12 +14,6 @@
 namespace wu::cluster {
 
 namespace {
-
-const kube::ResourceRef kVmis{"kubevirt.io", "v1", "virtualmachineinstances", "", "", ""};
-const kube::ResourceRef kVms{"kubevirt.io", "v1", "virtualmachines", "", "", ""};
-const kube::ResourceRef kVmims{"kubevirt.io", "v1", "virtualmachineinstancemigrations", "", "", ""};
-const kube::ResourceRef kPods{"", "v1", "pods", "", "", ""};
-const kube::ResourceRef kDeployments{"apps", "v1", "deployments", "", "", ""};
 
 struct Sizes {
   std::size_t vmis, vms, vmims, pods;
@@ -31,11 +26,10 @@ void truncate_to(Snapshot& s, const Sizes& z) {
   s.pods.resize(z.pods);
 }
 
-// Lists page by page, decoding each item as its bytes arrive (ListItemStream), so memory holds the
-// compact views plus one object whatever the page size. A page that breaks midway is fetched again
-// (its partial items dropped); an expired continue token restarts the whole list, as kubectl does.
-void stream_list(kube::Client& client, const kube::ResourceRef& ref, const kube::ListOptions& o, ViewKind kind,
-                 Snapshot& s, std::stop_token stop) {
+}  // namespace
+
+std::string stream_list(kube::Client& client, const kube::ResourceRef& ref, const kube::ListOptions& o, ViewKind kind,
+                        Snapshot& s, std::stop_token stop) {
   const Sizes start = sizes_of(s);
   std::string continue_token;
   int restarts = 0, page_retries = 0;
@@ -66,11 +60,26 @@ void stream_list(kube::Client& client, const kube::ResourceRef& ref, const kube:
       throw DecodeError("the list of " + ref.resource + " ended before the response was complete");
     page_retries = 0;
     continue_token = stream.continue_token();
-    if (continue_token.empty()) return;
+    if (continue_token.empty()) return stream.resource_version();
   }
 }
 
-}  // namespace
+void load_cluster_config(kube::Client& client, Snapshot& s, std::stop_token stop) {
+  ConfigObjects config = fetch_config_objects(client, stop);
+  s.hyperconverged_objects = std::move(config.hyperconvergeds);
+  s.kubevirt_objects = std::move(config.kubevirts);
+  for (const auto& kv : s.kubevirt_objects) s.kubevirts.push_back(kubevirt_from_json(kv));
+  for (const auto& kv : s.kubevirts) {
+    try {
+      s.launcher_image = launcher_image_from_deployment(
+          client.get(kDeployments.in(kv.namespace_).named("virt-controller"), stop));
+    } catch (const kube::ApiError& e) {
+      if (!kube::is_not_found(e) && e.code() != 403) throw;
+      // Unknown launcher image: outdatedness falls back to the kubevirt.io/outdatedLauncherImage label.
+    }
+    if (!s.launcher_image.empty()) break;
+  }
+}
 
 Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::stop_token stop) {
   Snapshot s;
@@ -86,23 +95,10 @@ Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::s
   stream_list(client, kVms.in(scope.namespace_), paged, ViewKind::Vm, s, stop);
   stream_list(client, kVmims, paged, ViewKind::Vmim, s, stop);
   kube::ListOptions launchers = paged;
-  launchers.label_selector = "kubevirt.io=virt-launcher";
+  launchers.label_selector = kLauncherSelector;
   stream_list(client, kPods.in(scope.namespace_), launchers, ViewKind::Pod, s, stop);
 
-  ConfigObjects config = fetch_config_objects(client, stop);
-  s.hyperconverged_objects = std::move(config.hyperconvergeds);
-  s.kubevirt_objects = std::move(config.kubevirts);
-  for (const auto& kv : s.kubevirt_objects) s.kubevirts.push_back(kubevirt_from_json(kv));
-  for (const auto& kv : s.kubevirts) {
-    try {
-      s.launcher_image = launcher_image_from_deployment(
-          client.get(kDeployments.in(kv.namespace_).named("virt-controller"), stop));
-    } catch (const kube::ApiError& e) {
-      if (!kube::is_not_found(e) && e.code() != 403) throw;
-      // Unknown launcher image: outdatedness falls back to the kubevirt.io/outdatedLauncherImage label.
-    }
-    if (!s.launcher_image.empty()) break;
-  }
+  load_cluster_config(client, s, stop);
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cluster/snapshot.hpp"
+#include "cluster/view_decoder.hpp"
 #include "kube/client.hpp"
 #include "yaml/input_source.hpp"
 
@@ -16,6 +17,17 @@ struct LiveScope {
   std::string label_selector;   // applies to VMIs (and their launcher pods)
   int chunk_size = 10000;       // objects per list page (kubectl's --chunk-size)
 };
+
+// Lists one kind page by page, decoding each item as its bytes arrive (ListItemStream), so memory holds
+// the compact views plus one object whatever the page size. A page that breaks midway is fetched again
+// (its partial items dropped); an expired continue token restarts the whole list, as kubectl does.
+// Appends to `snapshot`; returns the list's resourceVersion (to watch from).
+std::string stream_list(kube::Client& client, const kube::ResourceRef& ref, const kube::ListOptions& options,
+                        ViewKind kind, Snapshot& snapshot, std::stop_token stop = {});
+
+// Reads the configuration objects into `snapshot`: the HyperConverged and KubeVirt CRs, and
+// virt-controller's --launcher-image (left empty when its Deployment cannot be read).
+void load_cluster_config(kube::Client& client, Snapshot& snapshot, std::stop_token stop = {});
 
 // Reads VMIs, VMs and launcher pods in scope; VMIMs and KubeVirt/HyperConverged CRs cluster-wide
 // (migration limits are cluster-wide); virt-controller's Deployment for the current launcher image.

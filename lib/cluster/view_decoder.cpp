@@ -198,6 +198,7 @@ void decode_vmim(od::value v, Snapshot& s) {
           for_fields(sv, [&](std::string_view mk, od::value mv) {
             if (mk == "failureReason") m.failure_reason = str(mv);
             else if (mk == "targetPod") m.target_pod = str(mv);
+            else if (mk == "sourceNode") m.source_node = str(mv);
           });
       });
     }
@@ -235,6 +236,16 @@ void decode_pod(od::value v, Snapshot& s) {
     } else if (key == "status") {
       for_fields(value, [&](std::string_view k, od::value sv) {
         if (k == "phase") p.phase = str(sv);
+        else if (k == "conditions")
+          for_items(sv, [&](od::value c) {
+            std::string type, status, reason;
+            for_fields(c, [&](std::string_view ck, od::value cv) {
+              if (ck == "type") type = str(cv);
+              else if (ck == "status") status = str(cv);
+              else if (ck == "reason") reason = str(cv);
+            });
+            if (type == "PodScheduled" && status == "False" && reason == "Unschedulable") p.unschedulable = true;
+          });
       });
     }
   });

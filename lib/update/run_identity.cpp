@@ -1,8 +1,24 @@
 #include "update/run_identity.hpp"
 
+#include <cerrno>
+#include <csignal>
 #include <random>
 
+#include <unistd.h>
+
 namespace wu::update {
+
+namespace {
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown-host";
+  return buf;
+}
+
+constexpr const char* kHolderPrefix = "kubectl-workload_update@";
+
+}  // namespace
 
 std::string new_run_id() {
   static const char* hex = "0123456789abcdef";
@@ -10,6 +26,19 @@ std::string new_run_id() {
   std::string id;
   for (int i = 0; i < 10; ++i) id += hex[rd() % 16];
   return id;
+}
+
+std::string holder_identity() { return kHolderPrefix + host_name() + "/" + std::to_string(getpid()); }
+
+bool holder_process_gone(const std::string& identity) {
+  const std::string prefix = kHolderPrefix + host_name() + "/";
+  if (identity.rfind(prefix, 0) != 0) return false;
+  const std::string pid_text = identity.substr(prefix.size());
+  if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9)
+    return false;
+  const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+  if (pid <= 0 || pid == getpid()) return false;
+  return ::kill(pid, 0) != 0 && errno == ESRCH;
 }
 
 }  // namespace wu::update

@@ -14,7 +14,19 @@ inline constexpr const char* kLeaseName = "kubectl-workload-update";
 // On the Lease: when the last eviction batch started (RFC 3339), so pacing survives a restart.
 inline constexpr const char* kLastEvictionBatchAnnotation = "workload-update.kubevirt.io/last-eviction-batch";
 
+// On the Lease: this run's id (its VMIMs carry it), and whether it finished ("Finished") or may be
+// resumed ("Running", "Interrupted"): a rerun after Ctrl-C or kill -9 keeps the id, so attempt counts
+// carry over.
+inline constexpr const char* kRunIdAnnotation = "workload-update.kubevirt.io/run-id";
+inline constexpr const char* kRunStateAnnotation = "workload-update.kubevirt.io/run-state";
+
 // A fresh run id: 10 lowercase hex characters, valid as a label value.
 std::string new_run_id();
+
+// Who holds the Lease: "kubectl-workload_update@<host>/<pid>".
+std::string holder_identity();
+// True when `identity` names a process on this machine that no longer exists (killed without
+// releasing the Lease); false when it is alive, on another machine, or not ours to judge.
+bool holder_process_gone(const std::string& identity);
 
 }  // namespace wu::update

@@ -1,0 +1,16 @@
+#pragma once
+// Parsing flag values shared by subcommands: comma lists, Go durations, update methods. Each throws
+// CLI::ValidationError naming the flag, so the user sees which one to fix (exit 2).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wu::cmd {
+
+std::vector<std::string> split_commas(const std::string& s);
+// Nanoseconds.
+std::int64_t duration_flag(const std::string& flag, const std::string& value);
+// "LiveMigrate,Evict" ('' for none); each must be LiveMigrate or Evict.
+std::vector<std::string> methods_flag(const std::string& flag, const std::string& value);
+
+}  // namespace wu::cmd

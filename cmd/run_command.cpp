@@ -1,0 +1,283 @@
+// `run`: drive the workload update from this machine: live migrations within the cluster's limits,
+// evictions in batches, with the decisions `plan` shows, a Lease against concurrent runs, a clean stop
+// on Ctrl-C and a resume that picks up where the last run stopped.
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "cli_app.hpp"
+#include "cluster/plan_config_source.hpp"
+#include "cluster/snapshot_loader.hpp"
+#include "completion_registry.hpp"
+#include "flag_values.hpp"
+#include "kube_flags.hpp"
+#include "kube_session.hpp"
+#include "render/run_output.hpp"
+#include "run_confirmation.hpp"
+#include "run_interrupt.hpp"
+#include "update/preflight.hpp"
+#include "update/runner.hpp"
+
+namespace wu::cmd {
+
+namespace {
+
+struct RunFlags {
+  kube::ConfigOverrides kube;
+  bool all_namespaces = false;
+  std::string selector;
+  std::string node;
+  std::string methods;
+  bool methods_given = false;
+  std::optional<std::int64_t> batch_size;
+  std::string batch_interval;
+  std::optional<std::uint32_t> max_parallel;
+  int max_attempts = 3;
+  std::string retry_backoff = "20s";
+  std::string restart_timeout = "10m";
+  std::string timeout = "0s";
+  bool coexist = false;
+  bool yes = false;
+  std::string dry_run = "none";
+  bool cancel_on_interrupt = false;
+  int chunk_size = 10000;
+};
+
+std::chrono::milliseconds millis(const std::string& flag, const std::string& value) {
+  return std::chrono::milliseconds(duration_flag(flag, value) / 1000000);
+}
+
+int terminal_width() {
+  winsize ws{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 80;
+}
+
+// Redraws the progress block in place under the event lines (terminal only).
+class LiveDisplay {
+ public:
+  explicit LiveDisplay(render::Colour c) : colour_(c) {}
+  void event(const std::string& line) {
+    clear();
+    std::cout << line << "\n";
+    draw();
+  }
+  void progress(const update::RunProgress& p) {
+    clear();
+    frame_ = render::run_progress_frame(p, colour_, terminal_width());
+    draw();
+  }
+  void finish() { clear(); }
+
+ private:
+  void clear() {
+    if (lines_ > 0) std::cout << "\x1b[" << lines_ << "F\x1b[J";
+    lines_ = 0;
+  }
+  void draw() {
+    std::cout << frame_;
+    lines_ = static_cast<int>(std::count(frame_.begin(), frame_.end(), '\n'));
+    std::cout.flush();
+  }
+  render::Colour colour_;
+  std::string frame_;
+  int lines_ = 0;
+};
+
+int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
+  const std::string format = resolve_output_format(sub, cli.global.output);
+  update::RunOptions options;
+  options.dry_run = flags.dry_run == "client"   ? update::DryRun::Client
+                    : flags.dry_run == "server" ? update::DryRun::Server
+                                                : update::DryRun::None;
+  options.max_attempts = flags.max_attempts;
+  options.retry_backoff = millis("--retry-backoff", flags.retry_backoff);
+  options.restart_timeout = millis("--restart-timeout", flags.restart_timeout);
+  if (auto t = millis("--timeout", flags.timeout); t.count() > 0) options.timeout = t;
+  options.cancel_on_interrupt = flags.cancel_on_interrupt;
+  options.chunk_size = flags.chunk_size;
+  options.label_selector = flags.selector;
+  options.node = flags.node;
+  cluster::ConfigOverrides overrides;
+  if (flags.methods_given) overrides.methods = methods_flag("--methods", flags.methods);
+  overrides.batch_eviction_size = flags.batch_size;
+  if (!flags.batch_interval.empty())
+    overrides.batch_eviction_interval_ns = duration_flag("--batch-interval", flags.batch_interval);
+
+  RunInterrupt interrupt;  // before any thread exists
+  KubeSession session = connect(flags.kube, cli.global);
+  options.namespace_ = flags.all_namespaces ? std::string() : session.namespace_;
+
+  cluster::Snapshot config;
+  cluster::load_cluster_config(*session.client, config);
+  const cluster::PlanConfigSource cluster_strategy = cluster::plan_config_from(config, {});
+  const cluster::PlanConfigSource strategy = cluster::plan_config_from(config, overrides);
+  for (const auto& p : strategy.problems)
+    std::cerr << "Warning: " << p << " (the invalid value is ignored; run `validate --from-cluster`)\n";
+  options.config = strategy.config;
+  if (options.config.methods.empty()) {
+    std::cerr << "error: the cluster's workloadUpdateMethods is empty (" << strategy.from
+              << "), so there is no default for this run: say what it may do with --methods LiveMigrate,Evict (or "
+                 "--methods LiveMigrate to never shut a VM down)\n";
+    return 2;
+  }
+  const std::uint32_t cluster_limit = options.config.parallel_migrations_per_cluster;
+  if (flags.max_parallel && *flags.max_parallel > cluster_limit) {
+    std::cerr << "error: --max-parallel " << *flags.max_parallel << " is more than the cluster allows "
+              << "(parallelMigrationsPerCluster " << cluster_limit << ", " << strategy.from
+              << "); use at most " << cluster_limit << "\n";
+    return 2;
+  }
+  options.max_parallel = flags.max_parallel.value_or(cluster_limit);
+
+  // Preflight: nothing is touched unless every check passes.
+  std::vector<std::string> problems =
+      update::cluster_problems(config, cluster_strategy.config, cluster_strategy.from, flags.coexist);
+  if (problems.empty()) {
+    const std::string kv_namespace = config.kubevirts.front().namespace_;
+    for (auto& d : update::denied_access(*session.client, update::access_needs(options, kv_namespace)))
+      problems.push_back(std::move(d));
+  }
+  if (!problems.empty()) {
+    for (const auto& p : problems) std::cerr << "error: preflight: " << p << "\n";
+    std::cerr << "Nothing was changed.\n";
+    return 2;
+  }
+
+  const bool json = format == "json";
+  const bool tty = !json && isatty(STDOUT_FILENO);
+  const render::Colour colour{render::colour_wanted_for_fd(STDOUT_FILENO)};
+  LiveDisplay live(colour);
+  update::RunHooks hooks;
+  const bool dry = options.dry_run != update::DryRun::None;
+  hooks.on_event = [&](const update::RunEvent& e) {
+    if (json) {
+      render::write_run_event_json(std::cout, e);
+      std::cout.flush();
+    } else if (dry) {
+      // The report lists every action.
+    } else if (tty) {
+      live.event(render::run_event_line(e, colour));
+    } else {
+      std::cout << render::run_event_line(e, colour) << "\n";
+      std::cout.flush();
+    }
+  };
+  if (tty) hooks.on_progress = [&](const update::RunProgress& p) { live.progress(p); };
+
+  update::Runner runner(*session.client, options, config, hooks);
+  runner.connect();
+  if (options.dry_run == update::DryRun::None && !flags.yes) {
+    std::optional<std::set<std::string>> confirmed;
+    try {
+      confirmed = confirm_evictions(runner.plan_now());
+    } catch (const std::runtime_error& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      return 2;
+    }
+    if (!confirmed) {
+      std::cerr << "Not confirmed; nothing was changed.\n";
+      return 1;
+    }
+    runner.confirm_evictions(std::move(*confirmed));
+  }
+  interrupt.arm();
+  update::RunReport report;
+  try {
+    report = options.dry_run == update::DryRun::None ? runner.run(interrupt.token()) : runner.dry_run();
+  } catch (const update::LeaseHeldError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const update::LeaseLostError& e) {
+    live.finish();
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const update::RunError& e) {
+    live.finish();
+    std::cerr << "error: " << e.what() << "; run again to resume\n";
+    return 2;
+  }
+  live.finish();
+  if (json) std::cout << update::to_json(report).dump() << "\n";
+  else render::write_run_report(std::cout, report, colour);
+  std::cout.flush();
+  return update::exit_code(report);
+}
+
+}  // namespace
+
+void register_run_command(Cli& cli) {
+  auto flags = std::make_shared<RunFlags>();
+  CLI::App* sub = cli.app.add_subcommand(
+      "run",
+      "Drive the workload update from here: live-migrate outdated VMIs within the cluster's limits and evict the "
+      "others in batches, with the decisions `plan` shows; safe to interrupt and to run again");
+  register_output_formats(sub, {"text", "json"});
+  sub->add_flag("-A,--all-namespaces", flags->all_namespaces, "Update VMIs in all namespaces (ignores -n)");
+  sub->add_option("-l,--selector", flags->selector, "Only VMIs matching this label selector (e.g. app=db,tier!=web)")
+      ->type_name("SELECTOR");
+  sub->add_option("--node", flags->node, "Only VMIs running on this node")->type_name("NODE");
+  sub->add_option_function<std::string>(
+         "--methods",
+         [flags](const std::string& v) {
+           flags->methods = v;
+           flags->methods_given = true;
+         },
+         "What this run may do: LiveMigrate, Evict or both, comma-separated (default: the cluster's "
+         "workloadUpdateMethods; required when those are empty)")
+      ->type_name("LIST");
+  sub->add_option("--batch-size", flags->batch_size, "Evictions per batch (default: the cluster's batchEvictionSize)")
+      ->type_name("N");
+  sub->add_option("--batch-interval", flags->batch_interval,
+                  "Time between eviction batches (default: the cluster's batchEvictionInterval)")
+      ->type_name("DURATION");
+  sub->add_option("--max-parallel", flags->max_parallel,
+                  "Migrations unfinished at once, counting everyone's (default and maximum: the cluster's "
+                  "parallelMigrationsPerCluster); the per-node outbound limit is respected too")
+      ->type_name("N");
+  sub->add_option("--max-attempts", flags->max_attempts,
+                  "Attempts per VMI (failed migrations, or refused evictions) before it is reported stuck")
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--retry-backoff", flags->retry_backoff,
+                  "Wait after a failed attempt before the next; doubles per failure, at most 5m")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  sub->add_option("--restart-timeout", flags->restart_timeout,
+                  "How long an evicted runStrategy Always VM may take to run again before it is reported stuck")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  sub->add_option("--timeout", flags->timeout,
+                  "Stop starting new actions after this long and report (0s: no limit); in-flight migrations finish")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  sub->add_flag("--coexist", flags->coexist,
+                "Run even though KubeVirt's own workload updater is active (both then act on the same VMIs)");
+  sub->add_flag("-y,--yes", flags->yes, "Do not ask before evicting (shutting down) VMs");
+  auto* dry = sub->add_option("--dry-run", flags->dry_run,
+                              "client: print the actions and change nothing; server: send them with dryRun=All so "
+                              "the API server and KubeVirt's webhooks judge them, and change nothing")
+                  ->type_name("MODE")
+                  ->capture_default_str();
+  restrict_to_words(dry, {"none", "client", "server"});
+  sub->add_flag("--cancel-on-interrupt", flags->cancel_on_interrupt,
+                "On Ctrl-C/SIGTERM, delete this run's unfinished migrations instead of leaving them to finish");
+  sub->add_option("--chunk-size", flags->chunk_size, "Objects per list request")
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  add_kube_flags(*sub, flags->kube);
+  sub->footer(
+      "Output formats (-o): text (default; a live display on a terminal, one line per event otherwise), json (JSON "
+      "Lines: one event per line, then the report).\n"
+      "Exit status: 0 every VMI in scope updated (or shut down as confirmed); 1 some stuck, skipped or unfinished "
+      "(--timeout), or the confirmation declined; 2 error (bad flags, preflight failed, Lease held by another run); "
+      "130 interrupted.");
+  sub->callback([&cli, sub, flags] { cli.action = [&cli, sub, flags] { return run_run(cli, *sub, *flags); }; });
+}
+
+}  // namespace wu::cmd

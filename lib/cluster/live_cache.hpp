@@ -1,0 +1,67 @@
+#pragma once
+// The cluster as `run` follows it: VMIs, VMs and launcher pods in scope and every VMIM (migration limits
+// are cluster-wide), each listed once and then kept current by a watch on its own thread (client-go's
+// list-then-watch; a 410 re-lists). The loop reads consistent copies and is told of every change, so
+// it reacts to events instead of polling.
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cluster/snapshot.hpp"
+#include "cluster/view_decoder.hpp"
+#include "kube/client.hpp"
+
+namespace wu::cluster {
+
+struct LiveCacheScope {
+  std::string namespace_;       // "" = all namespaces
+  std::string label_selector;   // VMIs and their launcher pods
+  int chunk_size = 10000;
+};
+
+class LiveCache {
+ public:
+  LiveCache(kube::Client& client, LiveCacheScope scope, std::function<void()> on_change);
+  ~LiveCache();
+  LiveCache(const LiveCache&) = delete;
+  LiveCache& operator=(const LiveCache&) = delete;
+
+  // Lists every kind (throws what the lists throw), then starts the watches.
+  void start();
+  // Stops the watches and waits for their threads.
+  void stop();
+  // A copy of what the watches have shown so far (configuration objects are not part of it).
+  Snapshot snapshot() const;
+  // Why a watch ended for good (403, a malformed event, ...); the run cannot follow the cluster then.
+  std::optional<std::string> failure() const;
+
+ private:
+  struct Feed {
+    ViewKind kind;
+    kube::ResourceRef ref;
+    std::string selector;
+    std::string resource_version;
+  };
+  std::string relist(Feed& feed);
+  void apply(const Feed& feed, const kube::WatchEvent& event);
+  void watch(Feed& feed, std::stop_token stop);
+
+  kube::Client& client_;
+  LiveCacheScope scope_;
+  std::function<void()> on_change_;
+  std::vector<Feed> feeds_;
+  mutable std::mutex mu_;
+  std::map<std::string, Vmi> vmis_;
+  std::map<std::string, Vm> vms_;
+  std::map<std::string, Vmim> vmims_;
+  std::map<std::string, LauncherPod> pods_;
+  std::optional<std::string> failure_;
+  std::vector<std::jthread> threads_;
+};
+
+}  // namespace wu::cluster

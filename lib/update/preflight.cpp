@@ -1,0 +1,90 @@
+#include "update/preflight.hpp"
+
+#include "cluster/resources.hpp"
+#include "decide/plan.hpp"
+#include "kube/resource_path.hpp"
+
+namespace wu::update {
+
+std::vector<AccessNeed> access_needs(const RunOptions& o, const std::string& kubevirt_namespace) {
+  const std::string ns = o.namespace_;
+  std::vector<AccessNeed> needs;
+  for (const char* verb : {"list", "watch"}) {
+    needs.push_back({verb, "kubevirt.io", "virtualmachineinstances", "", ns, "to follow the VMIs"});
+    needs.push_back({verb, "kubevirt.io", "virtualmachines", "", ns, "to know which VMs come back after an eviction"});
+    needs.push_back({verb, "", "pods", "", ns, "to follow the virt-launcher pods"});
+    needs.push_back({verb, "kubevirt.io", "virtualmachineinstancemigrations", "", "",
+                     "to count every migration in the cluster against the limits"});
+  }
+  if (o.dry_run == DryRun::Client) return needs;
+  if (o.config.live_migrate_enabled())
+    needs.push_back({"create", "kubevirt.io", "virtualmachineinstancemigrations", "", ns, "to start live migrations"});
+  if (o.config.evict_enabled())
+    needs.push_back({"create", "", "pods", "eviction", ns, "to evict VMIs in batches (the Evict method)"});
+  if (o.cancel_on_interrupt)
+    needs.push_back({"delete", "kubevirt.io", "virtualmachineinstancemigrations", "", ns,
+                     "to cancel this run's migrations on interrupt (--cancel-on-interrupt)"});
+  if (o.dry_run == DryRun::None)
+    for (const char* verb : {"get", "create", "update"})
+      needs.push_back({verb, "coordination.k8s.io", "leases", "", kubevirt_namespace,
+                       "to hold the run Lease so that two runs never act at once"});
+  return needs;
+}
+
+std::vector<std::string> denied_access(kube::Client& client, const std::vector<AccessNeed>& needs) {
+  std::vector<std::string> denied;
+  for (const auto& n : needs) {
+    nlohmann::json attrs = {{"verb", n.verb}, {"group", n.group}, {"resource", n.resource}};
+    if (!n.subresource.empty()) attrs["subresource"] = n.subresource;
+    if (!n.namespace_.empty()) attrs["namespace"] = n.namespace_;
+    const nlohmann::json review = {{"apiVersion", "authorization.k8s.io/v1"},
+                                   {"kind", "SelfSubjectAccessReview"},
+                                   {"spec", {{"resourceAttributes", attrs}}}};
+    const nlohmann::json answer = client.create(cluster::kAccessReviews, review);
+    const auto status = answer.value("status", nlohmann::json::object());
+    if (status.value("allowed", false)) continue;
+    std::string what = n.resource + (n.subresource.empty() ? "" : "/" + n.subresource);
+    std::string line = "cannot " + n.verb + " " + what +
+                       (n.namespace_.empty() ? std::string(" in all namespaces") : " in namespace " + n.namespace_) +
+                       " (" + n.why + ")";
+    const std::string reason = status.value("reason", "");
+    if (!reason.empty()) line += ": " + reason;
+    denied.push_back(line);
+  }
+  return denied;
+}
+
+std::vector<std::string> cluster_problems(const cluster::Snapshot& s, const decide::PlanConfig& cluster_config,
+                                          const std::string& config_source, bool coexist) {
+  std::vector<std::string> problems;
+  if (s.kubevirts.empty()) {
+    problems.push_back("no KubeVirt CR found: is KubeVirt (or OpenShift Virtualization) installed on this cluster?");
+    return problems;
+  }
+  if (s.kubevirts.size() > 1) {
+    problems.push_back(std::to_string(s.kubevirts.size()) +
+                       " KubeVirt CRs found; KubeVirt expects exactly one: delete the extra ones first");
+    return problems;
+  }
+  const auto& kv = s.kubevirts.front();
+  if (kv.phase != "Deployed")
+    problems.push_back("KubeVirt " + kv.namespace_ + "/" + kv.name + " is " +
+                       (kv.phase.empty() ? std::string("not yet deployed") : "in phase " + kv.phase) +
+                       ", not Deployed: wait until its deployment completes");
+  else if (kv.observed_deployment_id != kv.target_deployment_id)
+    problems.push_back("KubeVirt " + kv.namespace_ + "/" + kv.name +
+                       " is rolling out an update (observedDeploymentID differs from targetDeploymentID): wait until "
+                       "the rollout completes, so that VMIs move to the final launcher image");
+  if (!coexist && problems.empty() && decide::updater_state(s, cluster_config).active) {
+    std::string methods;
+    for (const auto& m : cluster_config.methods) methods += (methods.empty() ? "" : ", ") + m;
+    problems.push_back("KubeVirt's own workload updater is active (workloadUpdateMethods [" + methods + "] from " +
+                       config_source +
+                       ") and would act on the same VMIs. For a maintenance window set workloadUpdateMethods: [] "
+                       "on the HyperConverged CR (or KubeVirt CR) and pass --methods; or pass --coexist to run "
+                       "alongside it");
+  }
+  return problems;
+}
+
+}  // namespace wu::update

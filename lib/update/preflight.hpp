@@ -1,0 +1,33 @@
+#pragma once
+// Checks a run makes before it touches anything, each ending the run with a message that says what to
+// do: the access every verb needs (asked of the API server with SelfSubjectAccessReviews, so RBAC,
+// webhooks-free and impersonation are judged by the server), KubeVirt deployed and not rolling out, and
+// KubeVirt's own workload updater not acting on the same VMIs.
+#include <string>
+#include <vector>
+
+#include "cluster/snapshot.hpp"
+#include "decide/plan_config.hpp"
+#include "kube/client.hpp"
+#include "update/run_options.hpp"
+
+namespace wu::update {
+
+struct AccessNeed {
+  std::string verb, group, resource, subresource, namespace_;  // namespace "" = all namespaces
+  std::string why;
+};
+
+// What this run will do, as access checks. Pure.
+std::vector<AccessNeed> access_needs(const RunOptions& options, const std::string& kubevirt_namespace);
+
+// One line per need the server denies ("cannot create virtualmachineinstancemigrations in namespace
+// ns1 (to start live migrations): <server's reason>"). Throws kube errors if the reviews cannot be made.
+std::vector<std::string> denied_access(kube::Client& client, const std::vector<AccessNeed>& needs);
+
+// KubeVirt not Deployed, rolling out, more than one KubeVirt CR, or the in-cluster updater active
+// (`cluster_config` is the cluster's own strategy, before command-line overrides) without `coexist`.
+std::vector<std::string> cluster_problems(const cluster::Snapshot& snapshot, const decide::PlanConfig& cluster_config,
+                                          const std::string& config_source, bool coexist);
+
+}  // namespace wu::update

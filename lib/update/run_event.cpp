@@ -1,0 +1,47 @@
+#include "update/run_event.hpp"
+
+namespace wu::update {
+
+const char* event_name(EventType t) {
+  switch (t) {
+    case EventType::RunStarted: return "RunStarted";
+    case EventType::MigrationCreated: return "MigrationCreated";
+    case EventType::MigrationSucceeded: return "MigrationSucceeded";
+    case EventType::MigrationFailed: return "MigrationFailed";
+    case EventType::TargetPodUnschedulable: return "TargetPodUnschedulable";
+    case EventType::EvictionBatchStarted: return "EvictionBatchStarted";
+    case EventType::Evicted: return "Evicted";
+    case EventType::EvacuationStarted: return "EvacuationStarted";
+    case EventType::EvictionRefused: return "EvictionRefused";
+    case EventType::VmiRestarted: return "VmiRestarted";
+    case EventType::VmiStaysDown: return "VmiStaysDown";
+    case EventType::VmiUpdated: return "VmiUpdated";
+    case EventType::VmiStuck: return "VmiStuck";
+    case EventType::VmiSkipped: return "VmiSkipped";
+    case EventType::VmiGone: return "VmiGone";
+    case EventType::ActionFailed: return "ActionFailed";
+    case EventType::Interrupted: return "Interrupted";
+    case EventType::MigrationCancelled: return "MigrationCancelled";
+    case EventType::DryRunAction: return "DryRunAction";
+    case EventType::RunFinished: return "RunFinished";
+  }
+  return "RunStarted";
+}
+
+nlohmann::json to_json(const RunEvent& e) {
+  nlohmann::json j = {{"event", event_name(e.type)}};
+  auto put = [&](const char* k, const std::string& v) {
+    if (!v.empty()) j[k] = v;
+  };
+  put("namespace", e.namespace_);
+  put("vmi", e.vmi);
+  put("migration", e.migration);
+  put("pod", e.pod);
+  if (e.attempt > 0) j["attempt"] = e.attempt;
+  put("reason", e.reason);
+  put("message", e.message);
+  if (!e.data.is_null()) j["data"] = e.data;
+  return j;
+}
+
+}  // namespace wu::update

@@ -1,0 +1,49 @@
+#pragma once
+// What `run` reports as it goes: one event per thing that happened. The names and fields are part of
+// the `-o json` contract (JSON Lines, one object per event), documented in the man page.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace wu::update {
+
+enum class EventType {
+  RunStarted,          // scope, strategy and counts
+  MigrationCreated,    // a VMIM of this run was created (attempt N)
+  MigrationSucceeded,
+  MigrationFailed,     // with the failure reason; retried after a backoff unless attempts are used up
+  TargetPodUnschedulable,  // observed; KubeVirt fails the attempt after its pending timeout
+  EvictionBatchStarted,
+  Evicted,             // the eviction was accepted (200) or the pod was already gone (404)
+  EvacuationStarted,   // 429: KubeVirt turned the eviction into a live migration
+  EvictionRefused,     // 429 PDB, 500 several PDBs, other answers: retried in a later batch
+  VmiRestarted,        // an evicted runStrategy Always VM is Running again on the new launcher
+  VmiStaysDown,        // evicted and its runStrategy does not bring it back
+  VmiUpdated,          // runs the current launcher image now
+  VmiStuck,            // attempts used up, or the VM did not come back
+  VmiSkipped,          // the decision core says Skip (reason code)
+  VmiGone,             // deleted by someone else during the run
+  ActionFailed,        // an API call for this VMI failed (the attempt is not counted)
+  Interrupted,
+  MigrationCancelled,  // --cancel-on-interrupt deleted this run's VMIM
+  DryRunAction,        // --dry-run: what would be done (and, with server, the answer)
+  RunFinished,
+};
+
+const char* event_name(EventType t);
+
+struct RunEvent {
+  EventType type = EventType::RunStarted;
+  std::string namespace_, vmi;  // empty for run-wide events
+  std::string migration;        // VMIM name, when there is one
+  std::string pod;
+  int attempt = 0;
+  std::string reason;           // stable code (decision reason, eviction result, failure kind)
+  std::string message;          // one sentence for humans
+  nlohmann::json data;          // run-wide details (counts); null otherwise
+};
+
+// {"event": ..., "namespace": ..., ...}: empty fields are left out.
+nlohmann::json to_json(const RunEvent& e);
+
+}  // namespace wu::update

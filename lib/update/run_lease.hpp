@@ -1,0 +1,65 @@
+#pragma once
+// The coordination.k8s.io Lease that keeps two runs from acting at once (in the KubeVirt CR's
+// namespace), and the run state that must survive the process: the run id, whether it finished, and
+// when the last eviction batch started. Every write is a PUT with the resourceVersion last read, so a
+// run that lost the Lease to another finds out (409) instead of overwriting it.
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cluster/snapshot.hpp"
+#include "kube/client.hpp"
+
+namespace wu::update {
+
+class LeaseHeldError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class LeaseLostError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct LeaseRunState {
+  std::string run_id;     // "" when no earlier run left one
+  std::string run_state;  // "Running", "Interrupted", "Finished", ""
+  std::optional<cluster::Timestamp> last_eviction_batch;
+};
+
+class RunLease {
+ public:
+  RunLease(kube::Client& client, std::string namespace_, std::string identity, int duration_seconds = 30);
+
+  // Takes the Lease: creates it, or takes it over when it is free, expired, or held by a process of
+  // this machine that no longer exists. Throws LeaseHeldError naming the holder otherwise. Returns what
+  // the previous run left.
+  LeaseRunState acquire();
+  // Renews, writing the run state; throws LeaseLostError when another holder took it.
+  void renew(const std::string& run_id, const std::string& run_state, std::optional<cluster::Timestamp> last_batch);
+  // Gives it up (holderIdentity cleared), keeping the run state for the next run. Never throws.
+  void release(const std::string& run_id, const std::string& run_state, std::optional<cluster::Timestamp> last_batch);
+
+  bool renew_due(std::chrono::steady_clock::time_point now) const;
+  const std::string& identity() const { return identity_; }
+
+ private:
+  nlohmann::json desired(const std::string& holder, const std::string& run_id, const std::string& run_state,
+                         std::optional<cluster::Timestamp> last_batch, bool new_holder) const;
+  void put(nlohmann::json object);
+
+  kube::Client& client_;
+  std::string namespace_, identity_;
+  int duration_seconds_;
+  nlohmann::json current_;  // as last read or written
+  std::chrono::steady_clock::time_point renewed_at_{};
+};
+
+// "2026-11-28T12:00:00.000000Z": the Lease's MicroTime format.
+std::string micro_time(cluster::Timestamp at);
+
+}  // namespace wu::update

@@ -1,0 +1,40 @@
+#pragma once
+// Everything a `run` is told, kept apart from the command that parses it (like kubectl drain's Helper):
+// scope, pace, limits, retries, safety switches. The command fills it; the runner only reads it.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "decide/plan_config.hpp"
+
+namespace wu::update {
+
+enum class DryRun { None, Client, Server };
+
+struct RunOptions {
+  // Scope.
+  std::string namespace_;       // "" = all namespaces
+  std::string label_selector;   // VMIs (and their launcher pods)
+  std::string node;             // only VMIs on this node ("" = any)
+
+  // The effective strategy: the cluster's, with the command line's --methods/--batch-* over it.
+  decide::PlanConfig config;
+  // Migrations this run lets be unfinished at once, counting every creator's (≤ parallelMigrationsPerCluster).
+  std::uint32_t max_parallel = 5;
+
+  int max_attempts = 3;                                // per VMI: migrations, or refused evictions
+  std::chrono::milliseconds retry_backoff{20000};      // after a failed attempt; doubles per failure
+  std::chrono::milliseconds restart_timeout{600000};   // an evicted runStrategy Always VM must be back by then
+  std::optional<std::chrono::milliseconds> timeout;    // the whole run
+
+  bool cancel_on_interrupt = false;  // delete this run's unfinished VMIMs on SIGINT/SIGTERM
+  DryRun dry_run = DryRun::None;
+  // VMI UIDs the user confirmed for eviction; nullopt = any (--yes).
+  std::optional<std::set<std::string>> confirmed_evictions;
+
+  int chunk_size = 10000;  // list page size
+};
+
+}  // namespace wu::update

@@ -1,0 +1,83 @@
+#include "update/run_report.hpp"
+
+namespace wu::update {
+
+const char* outcome_name(RunOutcome o) {
+  switch (o) {
+    case RunOutcome::Completed: return "Completed";
+    case RunOutcome::Interrupted: return "Interrupted";
+    case RunOutcome::TimedOut: return "TimedOut";
+  }
+  return "Completed";
+}
+
+RunReport make_report(const RunTracker& tracker, RunOutcome outcome, std::chrono::milliseconds elapsed) {
+  RunReport r;
+  r.outcome = outcome;
+  r.run_id = tracker.run_id();
+  r.elapsed = elapsed;
+  for (const auto& [key, p] : tracker.progress()) {
+    ReportEntry e{p.namespace_, p.name, state_name(p.state), p.action, p.reason, p.message, p.failures};
+    switch (p.state) {
+      case VmiState::Updated: r.updated.push_back(std::move(e)); break;
+      case VmiState::Stuck: r.stuck.push_back(std::move(e)); break;
+      case VmiState::StaysDown: r.stays_down.push_back(std::move(e)); break;
+      case VmiState::Skipped: r.skipped.push_back(std::move(e)); break;
+      case VmiState::Gone: r.gone.push_back(std::move(e)); break;
+      default: r.unfinished.push_back(std::move(e)); break;
+    }
+  }
+  return r;
+}
+
+int exit_code(const RunReport& r) {
+  if (r.outcome == RunOutcome::Interrupted) return 130;
+  if (r.dry_run) return r.refused_dry_run_actions > 0 ? 1 : 0;
+  return r.stuck.empty() && r.skipped.empty() && r.unfinished.empty() ? 0 : 1;
+}
+
+namespace {
+
+nlohmann::json entries(const std::vector<ReportEntry>& list) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e : list) {
+    nlohmann::json attempts = nlohmann::json::array();
+    for (const auto& a : e.failures)
+      attempts.push_back({{"migration", a.migration}, {"result", a.result}, {"reason", a.reason}});
+    out.push_back({{"namespace", e.namespace_},
+                   {"name", e.name},
+                   {"state", e.state},
+                   {"action", e.action},
+                   {"reason", e.reason},
+                   {"message", e.message},
+                   {"failedAttempts", attempts}});
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const RunReport& r) {
+  nlohmann::json j = {{"kind", "WorkloadUpdateRunReport"},
+                      {"result", outcome_name(r.outcome)},
+                      {"runId", r.run_id},
+                      {"dryRun", r.dry_run},
+                      {"elapsedSeconds", static_cast<double>(r.elapsed.count()) / 1000.0},
+                      {"counts",
+                       {{"updated", r.updated.size()},
+                        {"stuck", r.stuck.size()},
+                        {"staysDown", r.stays_down.size()},
+                        {"skipped", r.skipped.size()},
+                        {"gone", r.gone.size()},
+                        {"unfinished", r.unfinished.size()}}},
+                      {"updated", entries(r.updated)},
+                      {"stuck", entries(r.stuck)},
+                      {"staysDown", entries(r.stays_down)},
+                      {"skipped", entries(r.skipped)},
+                      {"gone", entries(r.gone)},
+                      {"unfinished", entries(r.unfinished)}};
+  if (r.dry_run) j["actions"] = entries(r.dry_run_actions);
+  return j;
+}
+
+}  // namespace wu::update

@@ -1,0 +1,130 @@
+#pragma once
+// The deciding half of `run`: from the decision core's plan for the current cluster snapshot, and
+// what this run has done so far, the next actions (which VMIMs to create, which pods to evict) and the
+// events to report. Pure: snapshot + plan + clock in, actions out; the runner does the API calls and
+// feeds the answers back. Everything it needs to resume after kill -9 is read back from the cluster:
+// this run's labelled VMIMs (attempts), terminating launcher pods and evacuation marks (evictions in
+// hand), and the eviction pacer's last batch (kept in the Lease by the runner).
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cluster/snapshot.hpp"
+#include "decide/plan.hpp"
+#include "kube/eviction.hpp"
+#include "update/eviction_pacer.hpp"
+#include "update/run_event.hpp"
+#include "update/run_options.hpp"
+
+namespace wu::update {
+
+using SteadyClock = std::chrono::steady_clock;
+
+enum class VmiState {
+  Waiting,      // outdated, has work ahead: a migration or eviction not started yet (limits, batches, backoff)
+  Migrating,    // a migration of this run is unfinished
+  Evacuating,   // KubeVirt turned our eviction into a migration, or someone else migrates it
+  ShuttingDown, // evicted; the VMI has not stopped yet
+  Restarting,   // stopped; its VM (runStrategy Always) starts it again
+  Updated,      // runs the current launcher image
+  StaysDown,    // evicted; its VM does not bring it back
+  Stuck,        // attempts used up, or it did not come back in time
+  Skipped,      // the decision core says Skip (or eviction not confirmed)
+  Gone,         // deleted during the run by someone else
+};
+const char* state_name(VmiState s);
+bool is_settled(VmiState s);  // no more work ahead for this run
+
+struct Attempt {
+  std::string migration;  // VMIM name ("" for an eviction)
+  std::string result;     // "Failed", eviction result, ...
+  std::string reason;
+};
+
+struct VmiProgress {
+  std::string namespace_, name;
+  std::string uid;           // the VMI when first seen outdated
+  VmiState state = VmiState::Waiting;
+  std::string reason;        // decision reason or why it settled
+  std::string message;
+  std::string action;        // "LiveMigrate" or "Evict": what the run does for it
+  int failed_migrations = 0; // this run's migrations of it that failed
+  int refused_evictions = 0;
+  std::vector<Attempt> failures;
+  std::string active_migration;   // this run's unfinished VMIM (created, maybe not yet seen by the watch)
+  bool active_observed = false;   // the watch has shown it
+  std::optional<SteadyClock::time_point> active_since;
+  std::set<std::string> finished_migrations;  // this run's VMIMs already reported as finished
+  int create_failures = 0;        // VMIM creates the API refused
+  std::string evicted_uid;        // the VMI we evicted
+  std::string run_strategy;
+  bool target_unschedulable = false;  // seen for the active migration's target pod
+  std::optional<SteadyClock::time_point> retry_after;
+  std::optional<SteadyClock::time_point> down_since;  // stopped after our eviction, waiting for a restart
+};
+
+struct MigrationAction {
+  std::string key, namespace_, vmi, vmi_uid;
+  int attempt = 1;
+};
+
+struct EvictionAction {
+  std::string key, namespace_, vmi, vmi_uid, pod;
+  bool expects_evacuation = false;  // evictionStrategy turns it into a live migration
+};
+
+struct StepInput {
+  const cluster::Snapshot& snapshot;
+  const decide::Plan& plan;       // made from `snapshot` with the run's scope
+  SteadyClock::time_point now;
+  cluster::Timestamp wall_now;    // for the eviction pacer (persisted as wall time)
+  bool stopping = false;          // interrupted or timed out: start nothing new
+};
+
+struct Step {
+  std::vector<MigrationAction> migrate;
+  std::vector<EvictionAction> evict;  // one batch; the pacer has recorded it
+  std::vector<RunEvent> events;
+  bool done = false;                  // every VMI in scope is settled
+  std::optional<SteadyClock::time_point> wake_at;  // the next time-based change (backoff, batch, restart timeout)
+};
+
+class RunTracker {
+ public:
+  RunTracker(RunOptions options, std::string run_id, EvictionPacer pacer);
+
+  Step step(const StepInput& in);
+
+  // Whether the run follows this VMI ("ns/name"): it stays in scope after moving off --node.
+  bool tracks(const std::string& key) const { return progress_.count(key) > 0; }
+
+  // Answers from the runner.
+  void migration_created(const MigrationAction& a, const std::string& name);
+  RunEvent migration_not_created(const MigrationAction& a, const std::string& error, SteadyClock::time_point now);
+  RunEvent eviction_answered(const EvictionAction& a, const kube::EvictionOutcome& outcome, SteadyClock::time_point now);
+  RunEvent eviction_not_sent(const EvictionAction& a, const std::string& error);
+
+  const std::map<std::string, VmiProgress>& progress() const { return progress_; }
+  const EvictionPacer& pacer() const { return pacer_; }
+  const std::string& run_id() const { return run_id_; }
+  // This run's unfinished VMIMs, for --cancel-on-interrupt: (namespace, name).
+  std::vector<std::pair<std::string, std::string>> unfinished_migrations() const;
+
+ private:
+  void settle(VmiProgress& p, VmiState s, const std::string& reason, const std::string& message, std::vector<RunEvent>& out,
+              EventType type);
+  std::chrono::milliseconds backoff_after(int failures) const;
+
+  RunOptions options_;
+  std::string run_id_;
+  EvictionPacer pacer_;
+  std::map<std::string, VmiProgress> progress_;  // "ns/name"; every VMI that was outdated while in scope
+};
+
+// The VMI's current launcher pod (KubeVirt reference §1.3): the newest pod it controls on its node.
+const cluster::LauncherPod* current_pod(const cluster::Snapshot& s, const cluster::Vmi& vmi);
+
+}  // namespace wu::update

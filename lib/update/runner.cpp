@@ -1,0 +1,327 @@
+#include "update/runner.hpp"
+
+#include <algorithm>
+#include <ctime>
+
+#include "cluster/resources.hpp"
+#include "decide/vmi_facts.hpp"
+#include "update/migration_object.hpp"
+#include "update/run_identity.hpp"
+
+namespace wu::update {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+cluster::Timestamp wall_now() { return static_cast<cluster::Timestamp>(std::time(nullptr)); }
+
+constexpr int kLeaseSeconds = 30;
+
+}  // namespace
+
+Runner::Runner(kube::Client& client, RunOptions options, cluster::Snapshot config, RunHooks hooks)
+    : client_(client), options_(std::move(options)), config_(std::move(config)), hooks_(std::move(hooks)) {}
+
+Runner::~Runner() {
+  if (cache_) cache_->stop();
+}
+
+void Runner::connect() {
+  cache_ = std::make_unique<cluster::LiveCache>(
+      client_, cluster::LiveCacheScope{options_.namespace_, options_.label_selector, options_.chunk_size}, [this] {
+        {
+          std::lock_guard lock(wake_mu_);
+          changed_ = true;
+        }
+        wake_cv_.notify_all();
+      });
+  cache_->start();
+}
+
+void Runner::confirm_evictions(std::set<std::string> vmi_uids) { options_.confirmed_evictions = std::move(vmi_uids); }
+
+cluster::Snapshot Runner::current() {
+  cluster::Snapshot s = cache_->snapshot();
+  s.kubevirts = config_.kubevirts;
+  s.launcher_image = config_.launcher_image;
+  return s;
+}
+
+decide::Plan Runner::plan_for(const cluster::Snapshot& s, const RunTracker* tracker) {
+  decide::PlanOptions o;
+  const std::string node = options_.node;
+  o.in_scope = [node, tracker](const cluster::Vmi& v) {
+    return node.empty() || v.node == node || (tracker && tracker->tracks(decide::key_of(v.namespace_, v.name)));
+  };
+  return decide::make_plan(s, options_.config, o);
+}
+
+decide::Plan Runner::plan_now() { return plan_for(current(), nullptr); }
+
+void Runner::emit(const RunEvent& e) {
+  const auto now = Clock::now();
+  if (e.type == EventType::MigrationCreated) migration_started_[e.migration] = now;
+  if (e.type == EventType::MigrationSucceeded) {
+    auto it = migration_started_.find(e.migration);
+    if (it != migration_started_.end()) {
+      migration_time_total_ += std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second);
+      ++migrations_timed_;
+      migration_started_.erase(it);
+    }
+  }
+  if (hooks_.on_event) hooks_.on_event(e);
+}
+
+void Runner::execute(const Step& step, RunTracker& tracker) {
+  kube::WriteOptions write;
+  for (const auto& a : step.migrate) {
+    cluster::Vmi vmi;
+    vmi.namespace_ = a.namespace_;
+    vmi.name = a.vmi;
+    try {
+      const nlohmann::json created = client_.create(cluster::kVmims.in(a.namespace_), migration_for(vmi, tracker.run_id()), write);
+      const std::string name = created["metadata"].value("name", "");
+      tracker.migration_created(a, name);
+      RunEvent e;
+      e.type = EventType::MigrationCreated;
+      e.namespace_ = a.namespace_;
+      e.vmi = a.vmi;
+      e.migration = name;
+      e.attempt = a.attempt;
+      e.message = "live migration started";
+      emit(e);
+    } catch (const kube::CancelledError&) {
+      throw;
+    } catch (const kube::KubeError& err) {
+      emit(tracker.migration_not_created(a, err.what(), Clock::now()));
+    }
+  }
+  for (const auto& a : step.evict) {
+    if (a.pod.empty()) {
+      emit(tracker.eviction_not_sent(a, "no virt-launcher pod found"));
+      continue;
+    }
+    try {
+      const kube::EvictionOutcome outcome = client_.evict(a.namespace_, a.pod);
+      emit(tracker.eviction_answered(a, outcome, Clock::now()));
+    } catch (const kube::CancelledError&) {
+      throw;
+    } catch (const kube::KubeError& err) {
+      emit(tracker.eviction_not_sent(a, err.what()));
+    }
+  }
+}
+
+RunProgress Runner::progress_of(const RunTracker& tracker, Clock::time_point started) const {
+  RunProgress p;
+  int migrations_left = 0;
+  for (const auto& [key, v] : tracker.progress()) {
+    ++p.followed;
+    switch (v.state) {
+      case VmiState::Updated: ++p.updated; break;
+      case VmiState::Migrating:
+      case VmiState::Evacuating:
+        ++p.migrating;
+        p.current.push_back(key + (v.active_migration.empty() ? "" : " (" + v.active_migration + ")"));
+        break;
+      case VmiState::ShuttingDown:
+      case VmiState::Restarting:
+        ++p.evicting;
+        p.current.push_back(key + " (" + state_name(v.state) + ")");
+        break;
+      case VmiState::Waiting: ++p.waiting; break;
+      case VmiState::Stuck: ++p.stuck; break;
+      case VmiState::StaysDown: ++p.stays_down; break;
+      case VmiState::Skipped: ++p.skipped; break;
+      case VmiState::Gone: ++p.gone; break;
+    }
+    if (!is_settled(v.state) && v.action != "Evict") ++migrations_left;
+  }
+  if (migrations_timed_ > 0 && options_.max_parallel > 0) {
+    const auto avg = migration_time_total_ / migrations_timed_;
+    const int rounds = (migrations_left + static_cast<int>(options_.max_parallel) - 1) / static_cast<int>(options_.max_parallel);
+    p.eta = std::chrono::duration_cast<std::chrono::seconds>(avg * rounds);
+  }
+  if (auto at = tracker.pacer().next_batch_at(wall_now())) p.next_batch_in = std::chrono::seconds(*at - wall_now());
+  p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  return p;
+}
+
+RunReport Runner::run(std::stop_token interrupt) {
+  const auto started = Clock::now();
+  const auto deadline = options_.timeout ? started + *options_.timeout : Clock::time_point::max();
+  if (config_.kubevirts.empty()) throw RunError("no KubeVirt CR found");
+  RunLease lease(client_, config_.kubevirts.front().namespace_, holder_identity(), kLeaseSeconds);
+  const LeaseRunState previous = lease.acquire();
+  const bool resumed = !previous.run_id.empty() && previous.run_state != "Finished";
+  const std::string run_id = resumed ? previous.run_id : new_run_id();
+  EvictionPacer pacer{options_.config.batch_eviction_size, options_.config.batch_eviction_interval_ns / 1000000000LL,
+                      previous.last_eviction_batch};
+  RunTracker tracker(options_, run_id, pacer);
+  RunOutcome outcome = RunOutcome::Completed;
+  try {
+    lease.renew(run_id, "Running", tracker.pacer().last_batch);
+    RunEvent start;
+    start.type = EventType::RunStarted;
+    start.message = resumed ? "resuming run " + run_id : "run " + run_id;
+    nlohmann::json methods = options_.config.methods;
+    start.data = {{"runId", run_id},
+                  {"resumed", resumed},
+                  {"namespace", options_.namespace_},
+                  {"selector", options_.label_selector},
+                  {"node", options_.node},
+                  {"methods", methods},
+                  {"batchSize", options_.config.batch_eviction_size},
+                  {"batchIntervalSeconds", options_.config.batch_eviction_interval_ns / 1000000000LL},
+                  {"maxParallel", options_.max_parallel},
+                  {"maxAttempts", options_.max_attempts}};
+    emit(start);
+    std::stop_callback wake_on_interrupt(interrupt, [this] {
+      {
+        std::lock_guard lock(wake_mu_);
+        changed_ = true;
+      }
+      wake_cv_.notify_all();
+    });
+    for (;;) {
+      const auto now = Clock::now();
+      bool stopping = false;
+      if (interrupt.stop_requested()) {
+        outcome = RunOutcome::Interrupted;
+        stopping = true;
+      } else if (now >= deadline) {
+        outcome = RunOutcome::TimedOut;
+        stopping = true;
+      }
+      if (auto failure = cache_->failure()) throw RunError(*failure);
+      if (lease.renew_due(now)) lease.renew(run_id, "Running", tracker.pacer().last_batch);
+      {
+        std::lock_guard lock(wake_mu_);
+        changed_ = false;
+      }
+      const cluster::Snapshot snap = current();
+      const decide::Plan plan = plan_for(snap, &tracker);
+      const Step step = tracker.step({snap, plan, now, wall_now(), stopping});
+      for (const auto& e : step.events) emit(e);
+      if (stopping) break;
+      // The batch time goes into the Lease before any eviction, so a restart cannot start a second
+      // batch inside the same interval.
+      if (!step.evict.empty()) lease.renew(run_id, "Running", tracker.pacer().last_batch);
+      execute(step, tracker);
+      if (hooks_.on_progress) hooks_.on_progress(progress_of(tracker, started));
+      if (step.done) break;
+      auto until = std::min(deadline, Clock::now() + std::chrono::seconds(1));
+      if (step.wake_at) until = std::min(until, *step.wake_at);
+      std::unique_lock lock(wake_mu_);
+      wake_cv_.wait_until(lock, until, [&] { return changed_ || interrupt.stop_requested(); });
+    }
+  } catch (...) {
+    lease.release(run_id, "Interrupted", tracker.pacer().last_batch);
+    cache_->stop();
+    throw;
+  }
+  if (outcome == RunOutcome::Interrupted && options_.cancel_on_interrupt) {
+    for (const auto& [ns, name] : tracker.unfinished_migrations()) {
+      RunEvent e;
+      e.type = EventType::MigrationCancelled;
+      e.namespace_ = ns;
+      e.migration = name;
+      try {
+        client_.remove(cluster::kVmims.in(ns).named(name));
+        e.message = "deleted (--cancel-on-interrupt); KubeVirt aborts the migration";
+      } catch (const kube::KubeError& err) {
+        e.type = EventType::ActionFailed;
+        e.reason = "CancelFailed";
+        e.message = std::string("could not delete the migration: ") + err.what();
+      }
+      emit(e);
+    }
+  }
+  RunEvent end;
+  end.type = outcome == RunOutcome::Interrupted ? EventType::Interrupted : EventType::RunFinished;
+  end.reason = outcome_name(outcome);
+  end.message = outcome == RunOutcome::Interrupted
+                    ? (options_.cancel_on_interrupt ? "interrupted; this run's unfinished migrations were cancelled"
+                                                    : "interrupted; migrations in flight finish on their own; run again "
+                                                      "to resume")
+                : outcome == RunOutcome::TimedOut ? "--timeout reached; migrations in flight finish on their own"
+                                                  : "every VMI in scope is settled";
+  emit(end);
+  lease.release(run_id, outcome == RunOutcome::Completed ? "Finished" : "Interrupted", tracker.pacer().last_batch);
+  cache_->stop();
+  return make_report(tracker, outcome, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started));
+}
+
+RunReport Runner::dry_run() {
+  const auto started = Clock::now();
+  const cluster::Snapshot snap = current();
+  const decide::Plan plan = plan_for(snap, nullptr);
+  RunReport report;
+  report.dry_run = true;
+  const bool server = options_.dry_run == DryRun::Server;
+  for (const auto& d : plan.decisions) {
+    const cluster::Vmi& v = *d.vmi;
+    const bool migrate = d.action == decide::Action::LiveMigrate && d.reason != decide::Reason::EvictionTriggersMigration;
+    const bool evict = d.action == decide::Action::Evict || d.reason == decide::Reason::EvictionTriggersMigration;
+    ReportEntry entry{v.namespace_, v.name, "", migrate ? "LiveMigrate" : evict ? "Evict" : "", decide::reason_name(d.reason),
+                      d.message, {}};
+    if (!migrate && !evict) {
+      if (d.outdated && d.action == decide::Action::Skip && d.reason != decide::Reason::MigrationInProgress) {
+        entry.state = "Skipped";
+        report.skipped.push_back(entry);
+      }
+      continue;
+    }
+    RunEvent e;
+    e.type = EventType::DryRunAction;
+    e.namespace_ = v.namespace_;
+    e.vmi = v.name;
+    entry.state = migrate ? "WouldMigrate" : "WouldEvict";
+    if (migrate) e.message = "would create a live migration (wave " + std::to_string(d.wave) + ")";
+    else e.message = "would evict its launcher pod (batch " + std::to_string(d.batch) + ")";
+    e.reason = entry.reason;
+    if (server) {
+      try {
+        if (migrate) {
+          cluster::Vmi vmi;
+          vmi.namespace_ = v.namespace_;
+          vmi.name = v.name;
+          kube::WriteOptions w;
+          w.dry_run = true;
+          client_.create(cluster::kVmims.in(v.namespace_), migration_for(vmi, "dry-run"), w);
+          e.reason = "Accepted";
+          e.message = "the server accepted the migration (dryRun=All)";
+        } else {
+          const cluster::LauncherPod* pod = current_pod(snap, v);
+          if (!pod) throw kube::KubeError("no virt-launcher pod found");
+          e.pod = pod->name;
+          kube::EvictOptions eo;
+          eo.dry_run = true;
+          const auto outcome = client_.evict(v.namespace_, pod->name, eo);
+          e.reason = kube::to_string(outcome.result);
+          const bool fine = outcome.result == kube::EvictionResult::Started ||
+                            (d.reason == decide::Reason::EvictionTriggersMigration &&
+                             outcome.result == kube::EvictionResult::EvacuationTriggered);
+          e.message = fine ? "the server accepted the eviction (dryRun=All)" : "refused: " + outcome.message;
+          if (!fine) ++report.refused_dry_run_actions;
+        }
+      } catch (const kube::CancelledError&) {
+        throw;
+      } catch (const kube::KubeError& err) {
+        e.reason = "Refused";
+        e.message = std::string("refused: ") + err.what();
+        ++report.refused_dry_run_actions;
+      }
+    }
+    entry.reason = e.reason;
+    entry.message = e.message;
+    emit(e);
+    report.dry_run_actions.push_back(entry);
+  }
+  report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  cache_->stop();
+  return report;
+}
+
+}  // namespace wu::update
