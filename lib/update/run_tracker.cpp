@@ -128,11 +128,13 @@ Step RunTracker::step(const StepInput& in) {
   int in_flight = 0;
   std::map<std::string, int> outbound;  // source node -> unfinished migrations
   std::set<std::string> seen_names;
+  std::set<std::string> with_unfinished_vmim;  // "ns/vmi", any creator
   for (const auto& m : s.vmims) {
     const std::string key = decide::key_of(m.namespace_, m.vmi_name);
     if (ours(m, run_id_)) mine[key].push_back(&m);
     seen_names.insert(decide::key_of(m.namespace_, m.name));
     if (decide::vmim_is_final(m)) continue;
+    with_unfinished_vmim.insert(key);
     ++in_flight;
     std::string node = m.source_node;
     if (node.empty()) {
@@ -282,11 +284,13 @@ Step RunTracker::step(const StepInput& in) {
         }
         continue;
       case decide::Action::Skip:
-        if (d.reason == decide::Reason::MigrationInProgress) {
-          p.state = VmiState::Evacuating;
+        if (d.reason == decide::Reason::MigrationInProgress && with_unfinished_vmim.count(key)) {
+          p.state = VmiState::Evacuating;  // someone else's migration (or KubeVirt's evacuation): wait for its end
           p.reason = decide::reason_name(d.reason);
           continue;
         }
+        // Otherwise (MigrationInProgress with no VMIM left: a stale migrationState) nothing this run can
+        // wait for; it is re-evaluated on every pass while the run goes on.
         settle(p, VmiState::Skipped, decide::reason_name(d.reason), d.message, out.events, EventType::VmiSkipped);
         continue;
       default: break;
