@@ -20,6 +20,7 @@ _kubectl_workload_update() {
         case "$cmd $w" in
             " validate") cmd="validate" ;;
             " plan") cmd="plan" ;;
+            " run") cmd="run" ;;
             " status") cmd="status" ;;
             " version") cmd="version" ;;
             " completion") cmd="completion" ;;
@@ -134,6 +135,68 @@ _kubectl_workload_update() {
             COMPREPLY=( $(compgen -W "table wide json yaml" -- "$cur") ); return ;;
         "plan:-v"|"plan:--v")
             COMPREPLY=(); return ;;
+        "run:-l"|"run:--selector")
+            COMPREPLY=(); return ;;
+        "run:--node")
+            COMPREPLY=(); return ;;
+        "run:--methods")
+            COMPREPLY=(); return ;;
+        "run:--batch-size")
+            COMPREPLY=(); return ;;
+        "run:--batch-interval")
+            COMPREPLY=(); return ;;
+        "run:--max-parallel")
+            COMPREPLY=(); return ;;
+        "run:--max-attempts")
+            COMPREPLY=(); return ;;
+        "run:--retry-backoff")
+            COMPREPLY=(); return ;;
+        "run:--restart-timeout")
+            COMPREPLY=(); return ;;
+        "run:--timeout")
+            COMPREPLY=(); return ;;
+        "run:--dry-run")
+            COMPREPLY=( $(compgen -W "none client server" -- "$cur") ); return ;;
+        "run:--chunk-size")
+            COMPREPLY=(); return ;;
+        "run:--kubeconfig")
+            _kubectl_workload_update_files ""; return ;;
+        "run:--context")
+            COMPREPLY=(); return ;;
+        "run:--cluster")
+            COMPREPLY=(); return ;;
+        "run:--user")
+            COMPREPLY=(); return ;;
+        "run:-n"|"run:--namespace")
+            COMPREPLY=(); return ;;
+        "run:-s"|"run:--server")
+            COMPREPLY=(); return ;;
+        "run:--token")
+            COMPREPLY=(); return ;;
+        "run:--certificate-authority")
+            _kubectl_workload_update_files ""; return ;;
+        "run:--client-certificate")
+            _kubectl_workload_update_files ""; return ;;
+        "run:--client-key")
+            _kubectl_workload_update_files ""; return ;;
+        "run:--tls-server-name")
+            COMPREPLY=(); return ;;
+        "run:--as")
+            COMPREPLY=(); return ;;
+        "run:--as-group")
+            COMPREPLY=(); return ;;
+        "run:--as-uid")
+            COMPREPLY=(); return ;;
+        "run:--request-timeout")
+            COMPREPLY=(); return ;;
+        "run:--qps")
+            COMPREPLY=(); return ;;
+        "run:--burst")
+            COMPREPLY=(); return ;;
+        "run:-o"|"run:--output")
+            COMPREPLY=( $(compgen -W "text json" -- "$cur") ); return ;;
+        "run:-v"|"run:--v")
+            COMPREPLY=(); return ;;
         "status:-l"|"status:--selector")
             COMPREPLY=(); return ;;
         "status:--stuck-after")
@@ -190,6 +253,7 @@ _kubectl_workload_update() {
             "") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
             "validate") COMPREPLY=( $(compgen -W "-h --help -f --filename --field-validation --strict --max-input-size --from-cluster --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "plan") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --from-file --methods --batch-size --batch-interval --parallel-migrations --parallel-outbound-per-node --eviction-strategy --pre-upgrade --migration-duration --fail-on --chunk-size --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
+            "run") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --node --methods --batch-size --batch-interval --max-parallel --max-attempts --retry-backoff --restart-timeout --timeout --coexist -y --yes --dry-run --cancel-on-interrupt --chunk-size --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "status") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --stuck-after --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "version") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
             "completion") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
@@ -197,7 +261,7 @@ _kubectl_workload_update() {
         return
     fi
     case "$cmd" in
-        "") COMPREPLY=( $(compgen -W "validate plan status version completion" -- "$cur") ) ;;
+        "") COMPREPLY=( $(compgen -W "validate plan run status version completion" -- "$cur") ) ;;
         "completion") COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;
     esac
 }

@@ -6,11 +6,41 @@ B=$1 MAN=$2 SRC=$3
 . "$(dirname "$0")/lib.sh"
 
 groff -man -ww -z "$MAN" > "$TMP/groff.log" 2>&1 && [ ! -s "$TMP/groff.log" ] && pass || { fail "groff -man -ww -z"; cat "$TMP/groff.log" >&2; }
-for sub in validate plan status version completion; do expect_in "$MAN" "$sub" "man page covers $sub"; done
+for sub in validate plan run status version completion; do expect_in "$MAN" "$sub" "man page covers $sub"; done
 # Every flag the binary knows appears in the man page.
 "$B" completion bash > "$TMP/bash"
 for flag in $(grep -o -- '--[a-z][a-z-]*' "$TMP/bash" | sort -u); do
   grep -qF -- "${flag#--}" "$MAN" && pass || fail "man page does not mention $flag"
+done
+# man_section NAME: the roff text of one section (.SH NAME up to the next .SH).
+man_section() { awk -v h=".SH $1" '/^\.SH/ { on = ($0 == h) } on' "$MAN"; }
+man_section "KUBERNETES CONNECTION OPTIONS" > "$TMP/kube_section"
+# Every flag of each subcommand's --help is documented as a flag (in bold, whole), and its own flags
+# in its own OPTIONS section (the connection flags in theirs).
+for sub in validate plan run status version completion; do
+  "$B" $sub --help > "$TMP/help" 2>&1 || { fail "$sub --help"; continue; }
+  man_section "$(echo "$sub" | tr a-z A-Z) OPTIONS" > "$TMP/section"
+  for flag in $(sed -nE 's/^ +(-[A-Za-z0-9],)?(--[a-z][a-z-]*).*/\2/p' "$TMP/help" | sort -u); do
+    grep -qF -- "\fB$flag\fR" "$MAN" && pass || fail "man page does not document $sub $flag"
+    [ "$flag" = --help ] && continue
+    grep -qF -- "\fB$flag\fR" "$TMP/kube_section" && continue
+    [ -s "$TMP/section" ] || continue  # no OPTIONS section of its own (version, completion)
+    grep -qF -- "\fB$flag\fR" "$TMP/section" && pass || fail "$flag is not in the man page's $(echo "$sub" | tr a-z A-Z) OPTIONS"
+  done
+done
+for what in "RUN OUTPUT" "RUN REASONS" "STATUS OPTIONS"; do
+  [ -n "$(man_section "$what")" ] && pass || fail "man page has no $what section"
+done
+# Every run event name (the -o json contract), stuck/skip reason and Lease name of run is in the man
+# page (scdoc writes "." as "\&.").
+sed 's/\\&//g' "$MAN" > "$TMP/man_text"
+for word in RunStarted MigrationCreated MigrationSucceeded MigrationFailed TargetPodUnschedulable \
+            EvictionBatchStarted Evicted EvacuationStarted EvictionRefused VmiRestarted VmiStaysDown VmiUpdated \
+            VmiStuck VmiSkipped VmiGone ActionFailed Interrupted MigrationCancelled DryRunAction RunFinished \
+            WorkloadUpdateRunReport NotRestarted NotConfirmed NoLauncherPod UpdatedElsewhere failedAttempts \
+            kubectl-workload-update workload-update.kubevirt.io/run-id workload-update.kubevirt.io/run-state \
+            workload-update.kubevirt.io/last-eviction-batch; do
+  grep -qF -- "$word" "$TMP/man_text" && pass || fail "man page does not mention $word"
 done
 
 "$B" completion bash | diff -u "$SRC/completions/kubectl-workload_update.bash" - > "$TMP/d" && pass || { fail "bash completion is stale (regenerate with: kubectl-workload_update completion bash)"; head -20 "$TMP/d" >&2; }
