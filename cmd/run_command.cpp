@@ -134,8 +134,13 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
   options.max_parallel = flags.max_parallel.value_or(cluster_limit);
 
   // Preflight: nothing is touched unless every check passes.
-  std::vector<std::string> problems =
-      update::cluster_problems(config, cluster_strategy.config, cluster_strategy.from, flags.coexist);
+  // KubeVirt's updater reads the KubeVirt CR; HCO overwrites that from the HyperConverged CR. Both count.
+  cluster::Snapshot kubevirt_only = config;
+  kubevirt_only.hyperconverged_objects.clear();
+  const cluster::PlanConfigSource kubevirt_strategy = cluster::plan_config_from(kubevirt_only, {});
+  std::vector<std::string> problems = update::cluster_problems(
+      config, {{cluster_strategy.config, cluster_strategy.from}, {kubevirt_strategy.config, kubevirt_strategy.from}},
+      flags.coexist);
   if (problems.empty()) {
     const std::string kv_namespace = config.kubevirts.front().namespace_;
     for (auto& d : update::denied_access(*session.client, update::access_needs(options, kv_namespace)))
@@ -217,9 +222,13 @@ void register_run_command(Cli& cli) {
       "others in batches, with the decisions `plan` shows; safe to interrupt and to run again");
   register_output_formats(sub, {"text", "json"});
   sub->add_flag("-A,--all-namespaces", flags->all_namespaces, "Update VMIs in all namespaces (ignores -n)");
-  sub->add_option("-l,--selector", flags->selector, "Only VMIs matching this label selector (e.g. app=db,tier!=web)")
+  sub->add_option("-l,--selector", flags->selector,
+                  "Only VMIs matching this label selector (e.g. app=db,tier!=web); their launcher pods carry the same "
+                  "labels and are selected with it")
       ->type_name("SELECTOR");
-  sub->add_option("--node", flags->node, "Only VMIs running on this node")->type_name("NODE");
+  sub->add_option("--node", flags->node,
+                  "Only VMIs running on this node when the run first sees them (they stay followed after moving)")
+      ->type_name("NODE");
   sub->add_option_function<std::string>(
          "--methods",
          [flags](const std::string& v) {
@@ -239,12 +248,12 @@ void register_run_command(Cli& cli) {
                   "parallelMigrationsPerCluster); the per-node outbound limit is respected too")
       ->type_name("N");
   sub->add_option("--max-attempts", flags->max_attempts,
-                  "Attempts per VMI (failed migrations, or refused evictions) before it is reported stuck")
+                  "Attempts per VMI (failed or refused migrations, or refused evictions) before it is reported stuck")
       ->type_name("N")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   sub->add_option("--retry-backoff", flags->retry_backoff,
-                  "Wait after a failed attempt before the next; doubles per failure, at most 5m")
+                  "Wait after a failed attempt before the next; doubles per failure, capped at 5m")
       ->type_name("DURATION")
       ->capture_default_str();
   sub->add_option("--restart-timeout", flags->restart_timeout,
@@ -260,13 +269,14 @@ void register_run_command(Cli& cli) {
   sub->add_flag("-y,--yes", flags->yes, "Do not ask before evicting (shutting down) VMs");
   auto* dry = sub->add_option("--dry-run", flags->dry_run,
                               "client: print the actions and change nothing; server: send them with dryRun=All so "
-                              "the API server and KubeVirt's webhooks judge them, and change nothing")
+                              "the API server and KubeVirt's webhooks judge them, and change nothing (a value is "
+                              "required, as in kubectl)")
                   ->type_name("MODE")
                   ->capture_default_str();
   restrict_to_words(dry, {"none", "client", "server"});
   sub->add_flag("--cancel-on-interrupt", flags->cancel_on_interrupt,
                 "On Ctrl-C/SIGTERM, delete this run's unfinished migrations instead of leaving them to finish");
-  sub->add_option("--chunk-size", flags->chunk_size, "Objects per list request")
+  sub->add_option("--chunk-size", flags->chunk_size, "Objects per list request (0: everything in one request)")
       ->type_name("N")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
@@ -275,8 +285,9 @@ void register_run_command(Cli& cli) {
       "Output formats (-o): text (default; a live display on a terminal, one line per event otherwise), json (JSON "
       "Lines: one event per line, then the report).\n"
       "Exit status: 0 every VMI in scope updated (or shut down as confirmed); 1 some stuck, skipped or unfinished "
-      "(--timeout), or the confirmation declined; 2 error (bad flags, preflight failed, Lease held by another run); "
-      "130 interrupted.");
+      "(--timeout), the confirmation declined, or a --dry-run=server action refused; 2 error (bad flags, preflight "
+      "failed, no terminal to confirm on without --yes, Lease held by another run or lost, the cluster no longer "
+      "watchable); 130 interrupted.");
   sub->callback([&cli, sub, flags] { cli.action = [&cli, sub, flags] { return run_run(cli, *sub, *flags); }; });
 }
 

@@ -54,8 +54,9 @@ std::vector<std::string> denied_access(kube::Client& client, const std::vector<A
   return denied;
 }
 
-std::vector<std::string> cluster_problems(const cluster::Snapshot& s, const decide::PlanConfig& cluster_config,
-                                          const std::string& config_source, bool coexist) {
+std::vector<std::string> cluster_problems(const cluster::Snapshot& s,
+                                          const std::vector<std::pair<decide::PlanConfig, std::string>>& strategies,
+                                          bool coexist) {
   std::vector<std::string> problems;
   if (s.kubevirts.empty()) {
     problems.push_back("no KubeVirt CR found: is KubeVirt (or OpenShift Virtualization) installed on this cluster?");
@@ -75,14 +76,15 @@ std::vector<std::string> cluster_problems(const cluster::Snapshot& s, const deci
     problems.push_back("KubeVirt " + kv.namespace_ + "/" + kv.name +
                        " is rolling out an update (observedDeploymentID differs from targetDeploymentID): wait until "
                        "the rollout completes, so that VMIs move to the final launcher image");
-  if (!coexist && problems.empty() && decide::updater_state(s, cluster_config).active) {
+  for (const auto& [config, source] : strategies) {
+    if (coexist || !problems.empty() || !decide::updater_state(s, config).active) continue;
     std::string methods;
-    for (const auto& m : cluster_config.methods) methods += (methods.empty() ? "" : ", ") + m;
-    problems.push_back("KubeVirt's own workload updater is active (workloadUpdateMethods [" + methods + "] from " +
-                       config_source +
+    for (const auto& m : config.methods) methods += (methods.empty() ? "" : ", ") + m;
+    problems.push_back("KubeVirt's own workload updater is active (workloadUpdateMethods [" + methods + "] on " +
+                       source +
                        ") and would act on the same VMIs. For a maintenance window set workloadUpdateMethods: [] "
-                       "on the HyperConverged CR (or KubeVirt CR) and pass --methods; or pass --coexist to run "
-                       "alongside it");
+                       "on the HyperConverged CR (HCO copies it to the KubeVirt CR) and pass --methods; or pass "
+                       "--coexist to run alongside it");
   }
   return problems;
 }

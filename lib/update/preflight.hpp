@@ -4,6 +4,7 @@
 // webhooks-free and impersonation are judged by the server), KubeVirt deployed and not rolling out, and
 // KubeVirt's own workload updater not acting on the same VMIs.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cluster/snapshot.hpp"
@@ -25,9 +26,12 @@ std::vector<AccessNeed> access_needs(const RunOptions& options, const std::strin
 // ns1 (to start live migrations): <server's reason>"). Throws kube errors if the reviews cannot be made.
 std::vector<std::string> denied_access(kube::Client& client, const std::vector<AccessNeed>& needs);
 
-// KubeVirt not Deployed, rolling out, more than one KubeVirt CR, or the in-cluster updater active
-// (`cluster_config` is the cluster's own strategy, before command-line overrides) without `coexist`.
-std::vector<std::string> cluster_problems(const cluster::Snapshot& snapshot, const decide::PlanConfig& cluster_config,
-                                          const std::string& config_source, bool coexist);
+// KubeVirt not Deployed, rolling out, more than one KubeVirt CR, or KubeVirt's own updater active
+// without `coexist`. `strategies` are the cluster's own (before command-line overrides), each with
+// where it came from: the HyperConverged CR's (which HCO copies to the KubeVirt CR) and the KubeVirt
+// CR's (which the updater reads); either one with methods means the updater is, or soon will be, at work.
+std::vector<std::string> cluster_problems(const cluster::Snapshot& snapshot,
+                                          const std::vector<std::pair<decide::PlanConfig, std::string>>& strategies,
+                                          bool coexist);
 
 }  // namespace wu::update

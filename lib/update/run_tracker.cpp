@@ -275,10 +275,16 @@ Step RunTracker::step(const StepInput& in) {
     switch (d.action) {
       case decide::Action::None:
         if (d.reason == decide::Reason::UpToDate) {
-          settle(p, VmiState::Updated, p.finished_migrations.empty() ? "UpdatedElsewhere" : "Migrated",
-                 p.finished_migrations.empty() ? "runs the current launcher image (updated by someone else)"
-                                               : "live-migrated to a launcher pod with the current image",
-                 out.events, EventType::VmiUpdated);
+          if (!p.finished_migrations.empty())
+            settle(p, VmiState::Updated, "Migrated", "live-migrated to a launcher pod with the current image",
+                   out.events, EventType::VmiUpdated);
+          else if (p.evacuation_requested)
+            settle(p, VmiState::Updated, "Evacuated",
+                   "KubeVirt live-migrated it to a launcher pod with the current image after the eviction request",
+                   out.events, EventType::VmiUpdated);
+          else
+            settle(p, VmiState::Updated, "UpdatedElsewhere", "runs the current launcher image (updated by someone else)",
+                   out.events, EventType::VmiUpdated);
         } else {
           settle(p, VmiState::Skipped, decide::reason_name(d.reason), d.message, out.events, EventType::VmiSkipped);
         }
@@ -337,7 +343,9 @@ Step RunTracker::step(const StepInput& in) {
              EventType::VmiSkipped);
       continue;
     }
-    if (options_.confirmed_evictions && !options_.confirmed_evictions->count(v.uid)) {
+    // Only shutdowns need the user's yes; an eviction KubeVirt turns into a migration does not.
+    if (d.action == decide::Action::Evict && options_.confirmed_evictions &&
+        !options_.confirmed_evictions->count(v.uid)) {
       settle(p, VmiState::Skipped, "NotConfirmed",
              "would be evicted, but it was not in the list confirmed at the start; run again to confirm it", out.events,
              EventType::VmiSkipped);
@@ -452,6 +460,7 @@ RunEvent RunTracker::eviction_answered(const EvictionAction& a, const kube::Evic
     case kube::EvictionResult::EvacuationTriggered:
     case kube::EvictionResult::EvacuationInProgress:
       p.state = VmiState::Evacuating;
+      p.evacuation_requested = true;
       e.type = EventType::EvacuationStarted;
       e.message = "KubeVirt turned the eviction into a live migration: " + o.message;
       return e;

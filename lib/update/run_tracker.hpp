@@ -60,6 +60,7 @@ struct VmiProgress {
   std::set<std::string> finished_migrations;  // this run's VMIMs already reported as finished
   int create_failures = 0;        // VMIM creates the API refused
   std::string evicted_uid;        // the VMI we evicted
+  bool evacuation_requested = false;  // our eviction was turned into a migration by KubeVirt
   std::string run_strategy;
   bool target_unschedulable = false;  // seen for the active migration's target pod
   std::optional<SteadyClock::time_point> retry_after;
