@@ -121,7 +121,7 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
   if (options.config.methods.empty()) {
     std::cerr << "error: the cluster's workloadUpdateMethods is empty (" << strategy.from
               << "), so there is no default for this run: say what it may do with --methods LiveMigrate,Evict (or "
-                 "--methods LiveMigrate to never shut a VM down)\n";
+                 "--methods LiveMigrate to never shut a VM down)\nNothing was changed.\n";
     return 2;
   }
   const std::uint32_t cluster_limit = options.config.parallel_migrations_per_cluster;

@@ -76,8 +76,13 @@ std::string run_event_line(const update::RunEvent& e, const Colour& c) {
 }
 
 void write_run_event_json(std::ostream& out, const update::RunEvent& e) {
-  nlohmann::json j = {{"time", clock_now(true)}};
-  j.update(update::to_json(e));
+  // "time" and "event" first, then the rest: easier to read in a terminal and with grep.
+  nlohmann::ordered_json j;
+  j["time"] = clock_now(true);
+  const nlohmann::json fields = update::to_json(e);
+  j["event"] = fields["event"];
+  for (const auto& [k, v] : fields.items())
+    if (k != "event") j[k] = v;
   out << j.dump() << "\n";
 }
 

@@ -35,7 +35,7 @@ ProgressStatus make_status(const cluster::Snapshot& s, const decide::Plan& plan,
   std::map<std::string, const decide::Decision*> decision_by_key;
   for (const auto& d : plan.decisions) decision_by_key[decide::key_of(d.vmi->namespace_, d.vmi->name)] = &d;
 
-  std::map<std::string, std::vector<Attempt>> attempts;
+  std::map<std::string, std::vector<StatusAttempt>> attempts;
   for (const auto& m : s.vmims) {
     const std::string key = decide::key_of(m.namespace_, m.vmi_name);
     if (!decision_by_key.count(key)) continue;  // out of scope
@@ -48,7 +48,7 @@ ProgressStatus make_status(const cluster::Snapshot& s, const decide::Plan& plan,
     attempts[key].push_back({m.name, m.phase.empty() ? "Pending" : m.phase, m.failure_reason, m.created, c});
   }
   for (auto& [key, list] : attempts) {
-    std::sort(list.begin(), list.end(), [](const Attempt& a, const Attempt& b) {
+    std::sort(list.begin(), list.end(), [](const StatusAttempt& a, const StatusAttempt& b) {
       return a.created != b.created ? a.created > b.created : a.name > b.name;
     });
     if (list.size() > 5) list.resize(5);
@@ -59,12 +59,12 @@ ProgressStatus make_status(const cluster::Snapshot& s, const decide::Plan& plan,
     v.attempts = list;
     // Stuck: still outdated, and its last `stuck_after` finished attempts all failed (a retry in flight
     // does not clear that; KubeVirt retries for ever).
-    std::vector<const Attempt*> finished;
+    std::vector<const StatusAttempt*> finished;
     for (const auto& a : list)
       if (a.phase == "Failed" || a.phase == "Succeeded") finished.push_back(&a);
     const bool enough = stuck_after > 0 && static_cast<int>(finished.size()) >= stuck_after;
     const bool all_failed = enough && std::all_of(finished.begin(), finished.begin() + stuck_after,
-                                                  [](const Attempt* a) { return a->phase == "Failed"; });
+                                                  [](const StatusAttempt* a) { return a->phase == "Failed"; });
     if (d->outdated && all_failed) {
       v.stuck = true;
       std::set<std::string> reasons;

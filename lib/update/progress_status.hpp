@@ -17,7 +17,7 @@ enum class Creator { ThisTool, KubeVirt, Other };
 const char* creator_name(Creator c);  // "workload-update", "kubevirt", "other"
 Creator creator_of(const cluster::Vmim& m);
 
-struct Attempt {
+struct StatusAttempt {
   std::string name;
   std::string phase;
   std::string failure_reason;
@@ -27,7 +27,7 @@ struct Attempt {
 
 struct VmiAttempts {
   std::string namespace_, name;
-  std::vector<Attempt> attempts;  // newest first, at most 5 (KubeVirt keeps no more)
+  std::vector<StatusAttempt> attempts;  // newest first, at most 5 (KubeVirt keeps no more)
   bool stuck = false;             // still outdated; its last `stuck_after` finished attempts all failed
   std::string stuck_reason;
 };

@@ -16,6 +16,8 @@ constexpr auto kCreateExpectation = std::chrono::seconds(30);
 // After this run's VMIM succeeded, how long the VMI may still look outdated (its watch event can lag
 // the VMIM's) before the run acts on it again.
 constexpr auto kSuccessSettle = std::chrono::seconds(10);
+// How long a VMI may look migrating without any VMIM before the run stops waiting for it.
+constexpr auto kStaleMigrationGrace = std::chrono::seconds(15);
 
 bool ours(const cluster::Vmim& m, const std::string& run_id) {
   bool managed = false, run = false;
@@ -180,6 +182,7 @@ Step RunTracker::step(const StepInput& in) {
     }
     VmiProgress& p = it->second;
     p.run_strategy = d.run_strategy;
+    if (d.reason != decide::Reason::MigrationInProgress) p.stale_migration_since.reset();
     if (p.state == VmiState::Updated || p.state == VmiState::StaysDown || p.state == VmiState::Stuck) continue;
 
     // What happened to this run's migrations of it.
@@ -295,37 +298,47 @@ Step RunTracker::step(const StepInput& in) {
           p.reason = decide::reason_name(d.reason);
           continue;
         }
-        // Otherwise (MigrationInProgress with no VMIM left: a stale migrationState) nothing this run can
-        // wait for; it is re-evaluated on every pass while the run goes on.
+        // MigrationInProgress with no VMIM: usually the VMI's update lagging its VMIM's by a moment; if it
+        // lasts, a stale migrationState that nothing will end, so it is skipped (and re-evaluated while the
+        // run goes on).
+        if (d.reason == decide::Reason::MigrationInProgress) {
+          if (!p.stale_migration_since) p.stale_migration_since = in.now;
+          if (in.now - *p.stale_migration_since < kStaleMigrationGrace) {
+            p.state = VmiState::Evacuating;
+            wake(*p.stale_migration_since + kStaleMigrationGrace);
+            continue;
+          }
+        }
         settle(p, VmiState::Skipped, decide::reason_name(d.reason), d.message, out.events, EventType::VmiSkipped);
         continue;
       default: break;
     }
 
+    const bool by_eviction =
+        d.action == decide::Action::Evict || d.reason == decide::Reason::EvictionTriggersMigration;
+    p.action = by_eviction ? "Evict" : "LiveMigrate";
+    // Attempts used up: stuck now, not after one more backoff.
+    if (!by_eviction && p.failed_migrations + p.create_failures >= options_.max_attempts) {
+      settle(p, VmiState::Stuck, "MigrationFailed",
+             "its last " + std::to_string(p.failed_migrations + p.create_failures) +
+                 " migration attempts failed: " + summary_of(p.failures),
+             out.events, EventType::VmiStuck);
+      continue;
+    }
+    if (by_eviction && p.refused_evictions >= options_.max_attempts) {
+      settle(p, VmiState::Stuck, "EvictionRefused",
+             "its last " + std::to_string(p.refused_evictions) + " evictions were refused: " + summary_of(p.failures),
+             out.events, EventType::VmiStuck);
+      continue;
+    }
     if (p.retry_after && in.now < *p.retry_after) {
       p.state = VmiState::Waiting;
       wake(*p.retry_after);
       continue;
     }
-    const bool by_eviction =
-        d.action == decide::Action::Evict || d.reason == decide::Reason::EvictionTriggersMigration;
-    p.action = by_eviction ? "Evict" : "LiveMigrate";
     if (!by_eviction) {
-      if (p.failed_migrations + p.create_failures >= options_.max_attempts) {
-        settle(p, VmiState::Stuck, "MigrationFailed",
-               "its last " + std::to_string(p.failed_migrations + p.create_failures) +
-                   " migration attempts failed: " + summary_of(p.failures),
-               out.events, EventType::VmiStuck);
-        continue;
-      }
       p.state = VmiState::Waiting;
       to_migrate.push_back({&p, &v});
-      continue;
-    }
-    if (p.refused_evictions >= options_.max_attempts) {
-      settle(p, VmiState::Stuck, "EvictionRefused",
-             "its last " + std::to_string(p.refused_evictions) + " evictions were refused: " + summary_of(p.failures),
-             out.events, EventType::VmiStuck);
       continue;
     }
     if (!v.evacuation_node.empty()) {  // marked for evacuation: KubeVirt (or an external actor) has it

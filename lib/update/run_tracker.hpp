@@ -64,7 +64,8 @@ struct VmiProgress {
   std::string run_strategy;
   bool target_unschedulable = false;  // seen for the active migration's target pod
   std::optional<SteadyClock::time_point> retry_after;
-  std::optional<SteadyClock::time_point> down_since;  // stopped after our eviction, waiting for a restart
+  std::optional<SteadyClock::time_point> down_since;
+  std::optional<SteadyClock::time_point> stale_migration_since;  // shown migrating with no VMIM since  // stopped after our eviction, waiting for a restart
 };
 
 struct MigrationAction {

@@ -57,7 +57,11 @@ decide::Plan Runner::plan_for(const cluster::Snapshot& s, const RunTracker* trac
   return decide::make_plan(s, options_.config, o);
 }
 
-decide::Plan Runner::plan_now() { return plan_for(current(), nullptr); }
+const decide::Plan& Runner::plan_now() {
+  shown_snapshot_ = current();
+  shown_plan_ = plan_for(shown_snapshot_, nullptr);
+  return shown_plan_;
+}
 
 void Runner::emit(const RunEvent& e) {
   const auto now = Clock::now();

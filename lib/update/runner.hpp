@@ -54,8 +54,9 @@ class Runner {
 
   // Lists VMIs, VMs, VMIMs and launcher pods and starts watching them.
   void connect();
-  // The decision core's plan for the cluster as it is now, in the run's scope.
-  decide::Plan plan_now();
+  // The decision core's plan for the cluster as it is now, in the run's scope. Its decisions point
+  // into a snapshot the Runner keeps until the next call.
+  const decide::Plan& plan_now();
   // Sets the VMIs the user confirmed for eviction (their UIDs); without a call, any may be evicted.
   void confirm_evictions(std::set<std::string> vmi_uids);
 
@@ -78,6 +79,8 @@ class Runner {
   cluster::Snapshot config_;
   RunHooks hooks_;
   std::unique_ptr<cluster::LiveCache> cache_;
+  cluster::Snapshot shown_snapshot_;  // what plan_now() planned from
+  decide::Plan shown_plan_;
   std::mutex wake_mu_;
   std::condition_variable wake_cv_;
   bool changed_ = false;
