@@ -159,6 +159,20 @@ void VmController::afterFinal(Services& s, const std::string& ns, const std::str
     setPrintable(w, ns, vmName, "Stopped");
     return;
   }
+  // KubeVirt's controllers release their finalizers on a final VMI (the VMI controller once its pods are
+  // gone, the VM controller when it deletes it); without that the delete would only mark it Terminating
+  // and the restart below would find the old VMI still there.
+  const json finalizers = vmi.value("/metadata/finalizers"_json_pointer, json::array());
+  bool ours = false;
+  for (const auto& f : finalizers)
+    if (f == "kubevirt.io/virtualMachineControllerFinalize" || f == "foregroundDeleteVirtualMachine") ours = true;
+  if (ours)
+    w.modify(kv::vmis(), ns, name, [](json& v) {
+      json kept = json::array();
+      for (const auto& f : v["metadata"].value("finalizers", json::array()))
+        if (f != "kubevirt.io/virtualMachineControllerFinalize" && f != "foregroundDeleteVirtualMachine") kept.push_back(f);
+      v["metadata"]["finalizers"] = kept;
+    }, "finalizers released: the VMI is final");
   w.remove(kv::vmis(), ns, name, "runStrategy " + rs + " after " + phase);
   if (!restart) {
     setPrintable(w, ns, vmName, "Stopped");
