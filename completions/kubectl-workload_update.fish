@@ -78,7 +78,7 @@ for cmd in kubectl-workload_update oc-workload_update
     complete -c $cmd -n '__fish_seen_subcommand_from run' -s h -l help -d 'Print this help message and exit'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -s A -l all-namespaces -d 'Update VMIs in all namespaces'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -s l -l selector -x -d 'Only VMIs matching this label selector'
-    complete -c $cmd -n '__fish_seen_subcommand_from run' -l node -x -d 'Only VMIs running on this node'
+    complete -c $cmd -n '__fish_seen_subcommand_from run' -l node -x -d 'Only VMIs running on this node when the run first sees them'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -l methods -x -d 'What this run may do'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -l batch-size -x -d 'Evictions per batch'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -l batch-interval -x -d 'Time between eviction batches'
