@@ -111,6 +111,18 @@ void LiveCache::watch(Feed& feed, std::stop_token stop) {
   }
 }
 
+void LiveCache::refresh_vmi(const std::string& ns, const std::string& name) {
+  Snapshot one;
+  try {
+    decode_object(client_.get(kVmis.in(ns).named(name)).dump(), ViewKind::Vmi, one);
+  } catch (const kube::ApiError& e) {
+    if (!kube::is_not_found(e)) throw;
+  }
+  std::lock_guard lock(mu_);
+  if (one.vmis.empty()) vmis_.erase(key_of(ns, name));
+  else upsert_from(vmis_, one.vmis);
+}
+
 void LiveCache::start() {
   for (auto& feed : feeds_) relist(feed);
   for (auto& feed : feeds_) threads_.emplace_back([this, &feed](std::stop_token stop) { watch(feed, stop); });

@@ -37,6 +37,9 @@ class LiveCache {
   void stop();
   // A copy of what the watches have shown so far (configuration objects are not part of it).
   Snapshot snapshot() const;
+  // Reads one VMI directly (GET) into the cache, or drops it when it is gone: for a VMI the watch cannot
+  // show, e.g. one restarted from a VM template whose labels the label selector does not match.
+  void refresh_vmi(const std::string& namespace_, const std::string& name);
   // Why a watch ended for good (403, a malformed event, ...); the run cannot follow the cluster then.
   std::optional<std::string> failure() const;
 

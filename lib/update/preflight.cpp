@@ -40,7 +40,13 @@ std::vector<std::string> denied_access(kube::Client& client, const std::vector<A
     const nlohmann::json review = {{"apiVersion", "authorization.k8s.io/v1"},
                                    {"kind", "SelfSubjectAccessReview"},
                                    {"spec", {{"resourceAttributes", attrs}}}};
-    const nlohmann::json answer = client.create(cluster::kAccessReviews, review);
+    // A review stores nothing, so it is safe to send again after a 500/503 or a dropped connection.
+    kube::Request r;
+    r.method = "POST";
+    r.path = kube::resource_path(cluster::kAccessReviews);
+    r.body = review.dump();
+    r.idempotent = true;
+    const nlohmann::json answer = nlohmann::json::parse(client.send(r).body, nullptr, false);
     const auto status = answer.value("status", nlohmann::json::object());
     if (status.value("allowed", false)) continue;
     std::string what = n.resource + (n.subresource.empty() ? "" : "/" + n.subresource);

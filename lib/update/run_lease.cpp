@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "cluster/resources.hpp"
+#include "kube/resource_path.hpp"
 #include "update/run_identity.hpp"
 #include "util/rfc3339.hpp"
 
@@ -104,13 +105,21 @@ LeaseRunState RunLease::acquire() {
   }
   nlohmann::json want = desired(identity_, previous.run_id, "Running", previous.last_eviction_batch, true);
   if (!current_.is_object()) {
+    // Sent again after a 500/503 or a dropped connection: if the first try did create it, the second
+    // finds it (AlreadyExists) holding our own identity.
+    kube::Request r;
+    r.method = "POST";
+    r.path = kube::resource_path(cluster::kLeases.in(namespace_));
+    r.body = want.dump();
+    r.idempotent = true;
     try {
-      current_ = client_.create(cluster::kLeases.in(namespace_), want);
+      current_ = nlohmann::json::parse(client_.send(r).body);
     } catch (const kube::ApiError& e) {
-      if (kube::is_already_exists(e))
+      if (!kube::is_already_exists(e)) throw;
+      current_ = client_.get(ref);
+      if (current_["spec"].value("holderIdentity", "") != identity_)
         throw LeaseHeldError("another run created the Lease " + namespace_ + "/" + kLeaseName +
                              " at the same moment; run again once it has ended");
-      throw;
     }
     renewed_at_ = std::chrono::steady_clock::now();
   } else {

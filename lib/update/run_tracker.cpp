@@ -442,12 +442,14 @@ void RunTracker::migration_created(const MigrationAction& a, const std::string& 
   p.state = VmiState::Migrating;
 }
 
-RunEvent RunTracker::migration_not_created(const MigrationAction& a, const std::string& error,
+RunEvent RunTracker::migration_not_created(const MigrationAction& a, const std::string& error, bool refused,
                                            SteadyClock::time_point now) {
   auto& p = progress_[a.key];
-  ++p.create_failures;
-  p.failures.push_back({"", "CreateFailed", error});
-  p.retry_after = now + backoff_after(p.failed_migrations + p.create_failures);
+  if (refused) {
+    ++p.create_failures;
+    p.failures.push_back({"", "CreateFailed", error});
+  }
+  p.retry_after = now + backoff_after(std::max(1, p.failed_migrations + p.create_failures));
   p.state = VmiState::Waiting;
   RunEvent e = vmi_event(EventType::ActionFailed, p);
   e.attempt = a.attempt;
@@ -497,6 +499,10 @@ RunEvent RunTracker::eviction_not_sent(const EvictionAction& a, const std::strin
   e.reason = "EvictionNotSent";
   e.message = "the eviction request failed: " + error;
   return e;
+}
+
+void RunTracker::batch_sent(cluster::Timestamp at) {
+  if (!pacer_.last_batch || at > *pacer_.last_batch) pacer_.last_batch = at;
 }
 
 std::vector<std::pair<std::string, std::string>> RunTracker::unfinished_migrations() const {

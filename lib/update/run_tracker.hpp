@@ -105,9 +105,15 @@ class RunTracker {
 
   // Answers from the runner.
   void migration_created(const MigrationAction& a, const std::string& name);
-  RunEvent migration_not_created(const MigrationAction& a, const std::string& error, SteadyClock::time_point now);
+  // `refused`: the API server said no (4xx other than 429), which counts as an attempt; a transient
+  // failure (429, 5xx, no answer) is only retried after the backoff.
+  RunEvent migration_not_created(const MigrationAction& a, const std::string& error, bool refused,
+                                 SteadyClock::time_point now);
   RunEvent eviction_answered(const EvictionAction& a, const kube::EvictionOutcome& outcome, SteadyClock::time_point now);
   RunEvent eviction_not_sent(const EvictionAction& a, const std::string& error);
+  // The batch's last eviction went out at `at`: the next batch waits a full interval from then, so the
+  // API server never sees more than a batch per interval even when requests were held back on the way.
+  void batch_sent(cluster::Timestamp at);
 
   const std::map<std::string, VmiProgress>& progress() const { return progress_; }
   const EvictionPacer& pacer() const { return pacer_; }

@@ -97,8 +97,11 @@ void Runner::execute(const Step& step, RunTracker& tracker) {
       emit(e);
     } catch (const kube::CancelledError&) {
       throw;
+    } catch (const kube::ApiError& err) {
+      const bool transient = err.code() == 429 || err.code() >= 500;
+      emit(tracker.migration_not_created(a, err.what(), !transient, Clock::now()));
     } catch (const kube::KubeError& err) {
-      emit(tracker.migration_not_created(a, err.what(), Clock::now()));
+      emit(tracker.migration_not_created(a, err.what(), false, Clock::now()));
     }
   }
   for (const auto& a : step.evict) {
@@ -113,6 +116,28 @@ void Runner::execute(const Step& step, RunTracker& tracker) {
       throw;
     } catch (const kube::KubeError& err) {
       emit(tracker.eviction_not_sent(a, err.what()));
+    }
+  }
+  if (!step.evict.empty()) tracker.batch_sent(wall_now());
+}
+
+void Runner::refresh_unwatchable(const RunTracker& tracker, const cluster::Snapshot& snap) {
+  // With a label selector the watch shows only matching VMIs; a VM started again from a template
+  // without those labels is read directly, every few seconds, until it runs.
+  if (options_.label_selector.empty()) return;
+  const auto now = Clock::now();
+  std::set<std::string> present;
+  for (const auto& v : snap.vmis) present.insert(decide::key_of(v.namespace_, v.name));
+  for (const auto& [key, p] : tracker.progress()) {
+    // Once read directly, it stays read directly: the watch will not show its changes either.
+    if (p.state != VmiState::Restarting || (present.count(key) && !last_refresh_.count(key))) continue;
+    auto& last = last_refresh_[key];
+    if (now - last < std::chrono::seconds(2)) continue;
+    last = now;
+    try {
+      cache_->refresh_vmi(p.namespace_, p.name);
+    } catch (const kube::KubeError&) {
+      // Tried again on a later pass; the restart timeout still applies.
     }
   }
 }
@@ -213,6 +238,9 @@ RunReport Runner::run(std::stop_token interrupt) {
       // batch inside the same interval.
       if (!step.evict.empty()) lease.renew(run_id, "Running", tracker.pacer().last_batch);
       execute(step, tracker);
+      // Pacing counts from the batch's last eviction; kept in the Lease in case this process dies now.
+      if (!step.evict.empty()) lease.renew(run_id, "Running", tracker.pacer().last_batch);
+      refresh_unwatchable(tracker, snap);
       if (hooks_.on_progress) hooks_.on_progress(progress_of(tracker, started));
       if (step.done) break;
       auto until = std::min(deadline, Clock::now() + std::chrono::seconds(1));

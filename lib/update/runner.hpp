@@ -72,6 +72,7 @@ class Runner {
   decide::Plan plan_for(const cluster::Snapshot& s, const RunTracker* tracker);
   void execute(const Step& step, RunTracker& tracker);
   void emit(const RunEvent& e);
+  void refresh_unwatchable(const RunTracker& tracker, const cluster::Snapshot& snap);
   RunProgress progress_of(const RunTracker& tracker, std::chrono::steady_clock::time_point started) const;
 
   kube::Client& client_;
@@ -87,6 +88,7 @@ class Runner {
   std::map<std::string, std::chrono::steady_clock::time_point> migration_started_;  // VMIM name
   std::chrono::milliseconds migration_time_total_{0};
   int migrations_timed_ = 0;
+  std::map<std::string, std::chrono::steady_clock::time_point> last_refresh_;
 };
 
 }  // namespace wu::update

@@ -505,7 +505,7 @@ TEST_CASE("a refused migration create is an attempt, with backoff, and Stuck aft
   Run run(o);
   Step s1 = run.step(s, 0s);
   REQUIRE(s1.migrate.size() == 1);
-  const RunEvent e = run.tracker.migration_not_created(s1.migrate[0], "admission webhook denied", run.at(0s));
+  const RunEvent e = run.tracker.migration_not_created(s1.migrate[0], "admission webhook denied", true, run.at(0s));
   CHECK(e.type == EventType::ActionFailed);
   CHECK(e.vmi == "a");
   CHECK(e.reason == "CreateFailed");
@@ -519,7 +519,7 @@ TEST_CASE("a refused migration create is an attempt, with backoff, and Stuck aft
   Step s3 = run.step(s, 21s);
   REQUIRE(s3.migrate.size() == 1);
   CHECK(s3.migrate[0].attempt == 2);
-  run.tracker.migration_not_created(s3.migrate[0], "admission webhook denied again", run.at(21s));
+  run.tracker.migration_not_created(s3.migrate[0], "admission webhook denied again", true, run.at(21s));
 
   Step s4 = run.step(s, 62s);  // after the doubled backoff
   CHECK(migrated(s4) == "");
@@ -527,6 +527,42 @@ TEST_CASE("a refused migration create is an attempt, with backoff, and Stuck aft
   CHECK(run.p("a").reason == "MigrationFailed");
   CHECK(events(s4, EventType::VmiStuck, "a").size() == 1);
   CHECK(s4.done);
+}
+
+TEST_CASE("a transient create failure (429, 5xx, no answer) is retried after a backoff without using an attempt") {
+  Snapshot s = cluster();
+  add_vmi(s, "a");
+  RunOptions o = options({"LiveMigrate"});
+  o.max_attempts = 1;
+  Run run(o);
+  Step s1 = run.step(s, 0s);
+  REQUIRE(s1.migrate.size() == 1);
+  run.tracker.migration_not_created(s1.migrate[0], "Internal error occurred", false, run.at(0s));
+  Step s2 = run.step(s, 5s);
+  CHECK(migrated(s2) == "");
+  CHECK(run.state("a") == "Waiting");
+  Step s3 = run.step(s, 21s);
+  REQUIRE(s3.migrate.size() == 1);
+  CHECK(s3.migrate[0].attempt == 1);
+  CHECK(run.p("a").failures.empty());
+}
+
+TEST_CASE("the next eviction batch waits a full interval from when the last batch was sent") {
+  Snapshot s = cluster();
+  add_vmi(s, "a", "node-1", "Always", false);
+  add_vmi(s, "b", "node-1", "Always", false);
+  RunOptions o = options({"LiveMigrate", "Evict"});
+  o.config.batch_eviction_size = 1;
+  o.config.batch_eviction_interval_ns = 10LL * 1000 * 1000 * 1000;
+  Run run(o);
+  Step s1 = run.step(s, 0s);
+  REQUIRE(s1.evict.size() == 1);
+  // Its eviction reached the API server only 5 s later (held back by client-side throttling).
+  run.tracker.batch_sent(kWall + 5);
+  Step s2 = run.step(s, 11s);
+  CHECK(s2.evict.empty());
+  Step s3 = run.step(s, 16s);
+  CHECK(s3.evict.size() == 1);
 }
 
 TEST_CASE("evictions go in batches when the pacer allows: batch size, interval, pacer.last_batch, wake-up") {
