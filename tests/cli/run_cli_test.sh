@@ -306,7 +306,7 @@ if [ "$HAVE_SCRIPT" = 1 ]; then
   grep -q $'\x1b\\[[0-9;]*m' "$TMP/tty-colour.out" && pass || fail "colour on a terminal"
   NO_COLOR=1 TERM=xterm on_tty "$TMP/tty-nocolour.out" "$B" run -A $METHODS --dry-run=client
   RC=$?; expect_rc 0 "dry run on a terminal, NO_COLOR"
-  expect_in "$TMP/tty-nocolour.out" "WouldEvict  legacy/erp-always" "dry run printed on the terminal"
+  expect_in "$TMP/tty-nocolour.out" "WouldEvict  legacy/kiosk-manual" "dry run printed on the terminal"
   grep -q $'\x1b' "$TMP/tty-nocolour.out" && fail "NO_COLOR=1: escapes printed" || pass
 else
   echo "script(1) from util-linux not found: terminal tests skipped"
