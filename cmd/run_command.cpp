@@ -19,6 +19,8 @@
 #include "run_confirmation.hpp"
 #include "run_interrupt.hpp"
 #include "update/preflight.hpp"
+#include "update/run_identity.hpp"
+#include "update/run_lease.hpp"
 #include "update/runner.hpp"
 
 namespace wu::cmd {
@@ -152,6 +154,16 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
     return 2;
   }
 
+  // A second run stops here, before it lists the cluster or asks anything.
+  if (options.dry_run == update::DryRun::None) {
+    try {
+      update::RunLease(*session.client, config.kubevirts.front().namespace_, update::holder_identity()).check_free();
+    } catch (const update::LeaseHeldError& e) {
+      std::cerr << "error: " << e.what() << "\nNothing was changed.\n";
+      return 2;
+    }
+  }
+
   const bool json = format == "json";
   const bool tty = !json && isatty(STDOUT_FILENO);
   const render::Colour colour{render::colour_wanted_for_fd(STDOUT_FILENO)};
@@ -194,7 +206,7 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
   try {
     report = options.dry_run == update::DryRun::None ? runner.run(interrupt.token()) : runner.dry_run();
   } catch (const update::LeaseHeldError& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << e.what() << "\nNothing was changed.\n";
     return 2;
   } catch (const update::LeaseLostError& e) {
     live.finish();

@@ -75,7 +75,7 @@ void RunLease::put(nlohmann::json object) {
   renewed_at_ = std::chrono::steady_clock::now();
 }
 
-LeaseRunState RunLease::acquire() {
+LeaseRunState RunLease::check_free() {
   const auto ref = cluster::kLeases.in(namespace_).named(kLeaseName);
   try {
     current_ = client_.get(ref);
@@ -103,6 +103,12 @@ LeaseRunState RunLease::acquire() {
                            " s unless renewed. Wait for that run to end (or, if it was killed on another machine, "
                            "for the Lease to expire) and run again");
   }
+  return previous;
+}
+
+LeaseRunState RunLease::acquire() {
+  const auto ref = cluster::kLeases.in(namespace_).named(kLeaseName);
+  const LeaseRunState previous = check_free();
   nlohmann::json want = desired(identity_, previous.run_id, "Running", previous.last_eviction_batch, true);
   if (!current_.is_object()) {
     // Sent again after a 500/503 or a dropped connection: if the first try did create it, the second

@@ -39,6 +39,9 @@ class RunLease {
   // this machine that no longer exists. Throws LeaseHeldError naming the holder otherwise. Returns what
   // the previous run left.
   LeaseRunState acquire();
+  // Reads the Lease and throws LeaseHeldError when another live run holds it; changes nothing. Lets a
+  // second run stop before it lists the cluster or asks anything.
+  LeaseRunState check_free();
   // Renews, writing the run state; throws LeaseLostError when another holder took it.
   void renew(const std::string& run_id, const std::string& run_state, std::optional<cluster::Timestamp> last_batch);
   // Gives it up (holderIdentity cleared), keeping the run state for the next run. Never throws.
