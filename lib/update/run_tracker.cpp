@@ -34,11 +34,16 @@ bool restarts(const std::string& run_strategy, const std::string& phase) {
   return run_strategy == "RerunOnFailure" && phase == "Failed";
 }
 
-std::string failure_text(const cluster::Vmim& m, bool target_unschedulable) {
+// KubeVirt's reason, with what the run saw of the target pod: the pending timeouts of reference §3.3
+// fail an attempt only through "target pod gone", which does not say why on its own.
+std::string failure_text(const cluster::Vmim& m, bool target_unschedulable, bool target_stuck_pending) {
   std::string reason = m.failure_reason.empty() ? "no failure reason recorded" : m.failure_reason;
   if (target_unschedulable)
     reason = "target pod Unschedulable; KubeVirt deleted it after its pending timeout (300 s unless the VMIM "
              "overrides it): " + reason;
+  else if (target_stuck_pending)
+    reason = "target pod never left Pending; KubeVirt deletes such a pod after its catch-all pending timeout (900 s "
+             "unless the VMIM overrides it): " + reason;
   return reason;
 }
 
@@ -203,7 +208,9 @@ Step RunTracker::step(const StepInput& in) {
       e.migration = m->name;
       e.attempt = static_cast<int>(p.finished_migrations.size());
       if (m->phase == "Failed") {
-        const std::string reason = failure_text(*m, p.target_unschedulable && m->name == p.active_migration);
+        const bool current = m->name == p.active_migration;
+        const std::string reason = failure_text(*m, current && p.target_unschedulable,
+                                                current && p.target_pending && !p.target_left_pending);
         p.failures.push_back({m->name, "Failed", reason});
         e.reason = "MigrationFailed";
         e.message = reason;
@@ -215,7 +222,7 @@ Step RunTracker::step(const StepInput& in) {
       if (m->name == p.active_migration) {
         p.active_migration.clear();
         p.active_observed = false;
-        p.target_unschedulable = false;
+        p.target_unschedulable = p.target_pending = p.target_left_pending = false;
       }
       out.events.push_back(std::move(e));
     }
@@ -224,7 +231,10 @@ Step RunTracker::step(const StepInput& in) {
       p.active_migration = unfinished->name;
       p.active_observed = true;
       for (const auto& pod : s.pods) {
-        if (pod.migration_job_uid != unfinished->uid || !pod.unschedulable || p.target_unschedulable) continue;
+        if (pod.migration_job_uid != unfinished->uid) continue;
+        if (pod.phase == "Pending") p.target_pending = true;
+        else p.target_left_pending = true;
+        if (!pod.unschedulable || p.target_unschedulable) continue;
         p.target_unschedulable = true;
         RunEvent e = vmi_event(EventType::TargetPodUnschedulable, p);
         e.migration = unfinished->name;

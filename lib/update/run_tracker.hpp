@@ -63,6 +63,8 @@ struct VmiProgress {
   bool evacuation_requested = false;  // our eviction was turned into a migration by KubeVirt
   std::string run_strategy;
   bool target_unschedulable = false;  // seen for the active migration's target pod
+  bool target_pending = false;        // its target pod seen Pending
+  bool target_left_pending = false;   // ... and later past Pending
   std::optional<SteadyClock::time_point> retry_after;
   std::optional<SteadyClock::time_point> down_since;
   std::optional<SteadyClock::time_point> stale_migration_since;  // shown migrating with no VMIM since  // stopped after our eviction, waiting for a restart

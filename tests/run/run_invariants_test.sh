@@ -11,7 +11,7 @@
 #   3 kill -9 at 10 random points, then run to completion; invariants over the whole audit log
 #   4 ~10% injected API faults (429/500/503) and watch faults
 #   5 a second concurrent run is refused by the Lease and changes nothing
-#   6 stuck VMIs (migrations that always fail, an unschedulable target pod), --max-attempts 2
+#   6 stuck VMIs (migrations that always fail, an unschedulable / a never-ready target pod), --max-attempts 2
 #   7 eviction pacing when the client-side rate limit (--qps 2) delays a batch's evictions
 # Prints "N passed, M failed"; exit 0 only if all pass. About 3 minutes on 2 busy cores.
 # RUN_INVARIANTS_PARTS="1 6" runs only some parts; RUN_INVARIANTS_KEEP=1 keeps $TMP (state dirs with
@@ -749,8 +749,8 @@ lines = [l for l in open(sys.argv[1]) if l.startswith("{")]
 r = json.loads(lines[-1]) if lines else {}
 stuck = {e["name"]: e for e in r.get("stuck") or [] if e.get("namespace") == "stuck"}
 bad = []
-if sorted(stuck) != ["always-fails", "unschedulable"]:
-    bad.append("stuck: %s, want always-fails and unschedulable" % sorted(stuck))
+if sorted(stuck) != ["always-fails", "stuck-pending", "unschedulable"]:
+    bad.append("stuck: %s, want always-fails, stuck-pending and unschedulable" % sorted(stuck))
 for name, e in sorted(stuck.items()):
     if e.get("reason") != "MigrationFailed":
         bad.append("%s: reason %r, want MigrationFailed" % (name, e.get("reason")))
@@ -761,14 +761,17 @@ for name, e in sorted(stuck.items()):
         bad.append("%s: the same migration twice in failedAttempts" % name)
     if name == "unschedulable" and not all("Unschedulable" in (a.get("reason") or "") for a in fa):
         bad.append("unschedulable: attempt reasons do not mention Unschedulable: %s" % [a.get("reason") for a in fa])
+    if name == "stuck-pending" and not all("never left Pending" in (a.get("reason") or "") for a in fa):
+        bad.append("stuck-pending: attempt reasons do not say the target pod never left Pending: %s"
+                   % [a.get("reason") for a in fa])
 if [e.get("name") for e in r.get("updated") or []] != ["healthy"]:
     bad.append("updated: %s, want healthy" % [e.get("name") for e in r.get("updated") or []])
 print("\n".join(bad) if bad else "stuck: %s" % sorted(stuck))
 sys.exit(1 if bad else 0)
 EOF
-  check $? "6: report: both stuck (MigrationFailed, 2 failed attempts each, Unschedulable named), healthy updated" "$TMP/p6-stuck"
+  check $? "6: report: three stuck (MigrationFailed, 2 failed attempts each, Unschedulable / never left Pending named), healthy updated" "$TMP/p6-stuck"
   per=$(simctl tool-vmims-per-vmi "$d" "$s1" stuck)
-  [ "$per" = '{"always-fails": 2, "healthy": 1, "unschedulable": 2}' ]
+  [ "$per" = '{"always-fails": 2, "healthy": 1, "stuck-pending": 2, "unschedulable": 2}' ]
   check $? "6: migration history: exactly 2 tool VMIMs per stuck VMI, 1 for the healthy one ($per)"
   exp=$(expect_json "$TMP/p6-plan.json" null null 2 '["stuck/healthy"]' '["stuck"]' null)
   invariants "6" "$d" "$s1" "$exp"

@@ -497,6 +497,52 @@ TEST_CASE("an unschedulable target pod is reported once and named in the failure
   CHECK(has(run.p("a").failures[0].reason, "target pod Unschedulable"));
 }
 
+TEST_CASE("a target pod that never left Pending is named in the failure (KubeVirt's catch-all timeout)") {
+  Snapshot s = cluster();
+  add_vmi(s, "a", "node-1");
+  add_vmi(s, "b", "node-2");
+  Run run(options({"LiveMigrate"}));
+  Step s1 = run.step(s, 0s);
+  run.created(s1, "a", "wu-a");
+  run.created(s1, "b", "wu-b");
+  put_vmim(s, vmim("wu-a", "a", "Scheduling", kRun));
+  put_vmim(s, vmim("wu-b", "b", "Scheduling", kRun));
+  auto target = [&](const std::string& vmi, const std::string& job, const std::string& phase) {
+    LauncherPod p;
+    p.namespace_ = "ns";
+    p.name = "virt-launcher-" + vmi + "-target";
+    p.node = "node-3";
+    p.vmi_name = vmi;
+    p.owner_vmi_uid = "uid-" + vmi;
+    p.phase = phase;
+    p.created = kWall + 1;
+    p.migration_job_uid = job;
+    return p;
+  };
+  s.pods.push_back(target("a", "vmim-uid-wu-a", "Pending"));  // scheduled, never Ready
+  s.pods.push_back(target("b", "vmim-uid-wu-b", "Pending"));
+  run.step(s, 1s);
+  s.pods.back().phase = "Running";  // b's target got going, then the migration failed for another reason
+  run.step(s, 2s);
+
+  std::erase_if(s.pods, [](const LauncherPod& p) { return p.name == "virt-launcher-a-target"; });
+  Vmim fa = vmim("wu-a", "a", "Failed", kRun);
+  fa.failure_reason = "target pod gone";
+  put_vmim(s, fa);
+  Vmim fb = vmim("wu-b", "b", "Failed", kRun);
+  fb.failure_reason = "migration failed";
+  put_vmim(s, fb);
+  Step s3 = run.step(s, 900s);
+  const auto fail_a = events(s3, EventType::MigrationFailed, "a");
+  REQUIRE(fail_a.size() == 1);
+  CHECK(has(fail_a[0].message, "never left Pending"));
+  CHECK(has(fail_a[0].message, "900 s"));
+  CHECK(has(fail_a[0].message, "target pod gone"));
+  const auto fail_b = events(s3, EventType::MigrationFailed, "b");
+  REQUIRE(fail_b.size() == 1);
+  CHECK_FALSE(has(fail_b[0].message, "Pending"));
+}
+
 TEST_CASE("a refused migration create is an attempt, with backoff, and Stuck after max-attempts") {
   Snapshot s = cluster();
   add_vmi(s, "a");
