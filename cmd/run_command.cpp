@@ -1,7 +1,6 @@
 // `run`: drive the workload update from this machine: live migrations within the cluster's limits,
 // evictions in batches, with the decisions `plan` shows, a Lease against concurrent runs, a clean stop
 // on Ctrl-C and a resume that picks up where the last run stopped.
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -17,6 +16,7 @@
 #include "kube_session.hpp"
 #include "render/run_output.hpp"
 #include "run_confirmation.hpp"
+#include "run_live_display.hpp"
 #include "run_interrupt.hpp"
 #include "update/preflight.hpp"
 #include "update/run_identity.hpp"
@@ -51,43 +51,6 @@ struct RunFlags {
 std::chrono::milliseconds millis(const std::string& flag, const std::string& value) {
   return std::chrono::milliseconds(duration_flag(flag, value) / 1000000);
 }
-
-int terminal_width() {
-  winsize ws{};
-  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-  return 80;
-}
-
-// Redraws the progress block in place under the event lines (terminal only).
-class LiveDisplay {
- public:
-  explicit LiveDisplay(render::Colour c) : colour_(c) {}
-  void event(const std::string& line) {
-    clear();
-    std::cout << line << "\n";
-    draw();
-  }
-  void progress(const update::RunProgress& p) {
-    clear();
-    frame_ = render::run_progress_frame(p, colour_, terminal_width());
-    draw();
-  }
-  void finish() { clear(); }
-
- private:
-  void clear() {
-    if (lines_ > 0) std::cout << "\x1b[" << lines_ << "F\x1b[J";
-    lines_ = 0;
-  }
-  void draw() {
-    std::cout << frame_;
-    lines_ = static_cast<int>(std::count(frame_.begin(), frame_.end(), '\n'));
-    std::cout.flush();
-  }
-  render::Colour colour_;
-  std::string frame_;
-  int lines_ = 0;
-};
 
 int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
   const std::string format = resolve_output_format(sub, cli.global.output);
