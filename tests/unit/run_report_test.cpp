@@ -8,65 +8,15 @@
 #include "decide/plan.hpp"
 #include "update/run_identity.hpp"
 #include "update/run_report.hpp"
+#include "run_fixture.hpp"
 
 using namespace wu::update;
 using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kNew = "registry/virt-launcher:v1.9.0";
-const std::string kOld = "registry/virt-launcher:v1.8.2";
-constexpr wu::cluster::Timestamp kWall = 1'700'000'000;
+using namespace run_fixture;
 const std::string kRun = "852329be3d";
-
-wu::cluster::Snapshot cluster() {
-  wu::cluster::Snapshot s;
-  s.launcher_image = kNew;
-  s.now = kWall;
-  wu::cluster::KubeVirtCr kv;
-  kv.namespace_ = "kubevirt";
-  kv.name = "kubevirt";
-  kv.phase = "Deployed";
-  kv.observed_deployment_id = kv.target_deployment_id = "d1";
-  s.kubevirts.push_back(kv);
-  return s;
-}
-
-void add_vmi(wu::cluster::Snapshot& s, const std::string& name, const std::string& node, const std::string& run_strategy,
-             bool migratable, const std::string& eviction_strategy = "") {
-  wu::cluster::Vmi v;
-  v.namespace_ = "ns";
-  v.name = name;
-  v.uid = "uid-" + name;
-  v.phase = "Running";
-  v.node = node;
-  v.launcher_image = kOld;
-  v.live_migratable = migratable ? "True" : "False";
-  v.eviction_strategy = eviction_strategy;
-  v.owner_vm = name;
-  s.vmis.push_back(v);
-  wu::cluster::Vm vm;
-  vm.namespace_ = "ns";
-  vm.name = name;
-  vm.run_strategy = run_strategy;
-  s.vms.push_back(vm);
-  wu::cluster::LauncherPod p;
-  p.namespace_ = "ns";
-  p.name = "virt-launcher-" + name;
-  p.node = node;
-  p.vmi_name = name;
-  p.owner_vmi_uid = v.uid;
-  p.phase = "Running";
-  p.created = kWall - 3600;
-  s.pods.push_back(p);
-}
-
-wu::cluster::Vmi& vmi_of(wu::cluster::Snapshot& s, const std::string& name) {
-  for (auto& v : s.vmis)
-    if (v.name == name) return v;
-  FAIL("no VMI " << name);
-  throw 0;
-}
 
 wu::cluster::Vmim ours(const std::string& name, const std::string& vmi, const std::string& phase) {
   wu::cluster::Vmim m;
