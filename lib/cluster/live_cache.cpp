@@ -4,12 +4,13 @@
 
 #include "cluster/resources.hpp"
 #include "cluster/snapshot_loader.hpp"
+#include "decide/vmi_facts.hpp"
 
 namespace wu::cluster {
 
 namespace {
 
-std::string key_of(const std::string& ns, const std::string& name) { return ns + "/" + name; }
+using decide::key_of;
 
 template <typename T>
 void replace_from(std::map<std::string, T>& into, std::vector<T>& items) {

@@ -4,18 +4,16 @@
 #include <ctime>
 #include <sstream>
 
+#include "util/rfc3339.hpp"
+
 namespace wu::render {
 
 namespace {
 
+// RFC 3339 (UTC) for JSON lines; its time of day for event lines.
 std::string clock_now(bool with_date) {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, with_date ? "%Y-%m-%dT%H:%M:%SZ" : "%H:%M:%S", &tm);
-  return buf;
+  const std::string now = util::format_rfc3339(std::time(nullptr));
+  return with_date ? now : now.substr(11, 8);
 }
 
 std::string human(std::chrono::seconds s) {

@@ -4,14 +4,14 @@
 
 namespace wu::update {
 
-nlohmann::json migration_for(const cluster::Vmi& vmi, const std::string& run_id) {
+nlohmann::json migration_for(const std::string& namespace_, const std::string& vmi_name, const std::string& run_id) {
   return {{"apiVersion", "kubevirt.io/v1"},
           {"kind", "VirtualMachineInstanceMigration"},
           {"metadata",
            {{"generateName", kMigrationGenerateName},
-            {"namespace", vmi.namespace_},
+            {"namespace", namespace_},
             {"labels", {{kManagedByLabel, kManagedByValue}, {kRunLabel, run_id}}}}},
-          {"spec", {{"vmiName", vmi.name}}}};
+          {"spec", {{"vmiName", vmi_name}}}};
 }
 
 }  // namespace wu::update

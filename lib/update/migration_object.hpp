@@ -6,10 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cluster/snapshot.hpp"
 
 namespace wu::update {
 
-nlohmann::json migration_for(const cluster::Vmi& vmi, const std::string& run_id);
+nlohmann::json migration_for(const std::string& namespace_, const std::string& vmi_name, const std::string& run_id);
 
 }  // namespace wu::update

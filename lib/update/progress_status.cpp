@@ -19,8 +19,7 @@ const char* creator_name(Creator c) {
 }
 
 Creator creator_of(const cluster::Vmim& m) {
-  for (const auto& [k, v] : m.labels)
-    if (k == kManagedByLabel && v == kManagedByValue) return Creator::ThisTool;
+  if (made_by_this_tool(m.labels)) return Creator::ThisTool;
   if (m.workload_update || m.evacuation) return Creator::KubeVirt;
   return Creator::Other;
 }

@@ -20,6 +20,19 @@ constexpr const char* kHolderPrefix = "kubectl-workload_update@";
 
 }  // namespace
 
+bool made_by_this_tool(const std::vector<std::pair<std::string, std::string>>& labels) {
+  for (const auto& [k, v] : labels)
+    if (k == kManagedByLabel && v == kManagedByValue) return true;
+  return false;
+}
+
+bool made_by_run(const std::vector<std::pair<std::string, std::string>>& labels, const std::string& run_id) {
+  if (!made_by_this_tool(labels)) return false;
+  for (const auto& [k, v] : labels)
+    if (k == kRunLabel && v == run_id) return true;
+  return false;
+}
+
 std::string new_run_id() {
   static const char* hex = "0123456789abcdef";
   std::random_device rd;

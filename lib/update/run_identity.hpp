@@ -2,6 +2,8 @@
 // How `run` marks what it does in the cluster, so that a later run (after Ctrl-C or kill -9) can find
 // its own migrations, count its attempts, and tell them apart from the cluster's and other tools'.
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace wu::update {
 
@@ -19,6 +21,10 @@ inline constexpr const char* kLastEvictionBatchAnnotation = "workload-update.kub
 // carry over.
 inline constexpr const char* kRunIdAnnotation = "workload-update.kubevirt.io/run-id";
 inline constexpr const char* kRunStateAnnotation = "workload-update.kubevirt.io/run-state";
+
+// The labels `run` puts on its VMIMs: made by this tool (any run), and by run `run_id`.
+bool made_by_this_tool(const std::vector<std::pair<std::string, std::string>>& labels);
+bool made_by_run(const std::vector<std::pair<std::string, std::string>>& labels, const std::string& run_id);
 
 // A fresh run id: 10 lowercase hex characters, valid as a label value.
 std::string new_run_id();

@@ -18,14 +18,7 @@ cluster::Timestamp parse_time(const std::string& text) {
   return t ? static_cast<cluster::Timestamp>(std::chrono::system_clock::to_time_t(*t)) : 0;
 }
 
-std::string rfc3339(cluster::Timestamp at) {
-  const std::time_t t = static_cast<std::time_t>(at);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string rfc3339(cluster::Timestamp at) { return util::format_rfc3339(static_cast<std::time_t>(at)); }
 
 }  // namespace
 

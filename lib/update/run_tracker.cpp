@@ -19,15 +19,6 @@ constexpr auto kSuccessSettle = std::chrono::seconds(10);
 // How long a VMI may look migrating without any VMIM before the run stops waiting for it.
 constexpr auto kStaleMigrationGrace = std::chrono::seconds(15);
 
-bool ours(const cluster::Vmim& m, const std::string& run_id) {
-  bool managed = false, run = false;
-  for (const auto& [k, v] : m.labels) {
-    if (k == kManagedByLabel && v == kManagedByValue) managed = true;
-    if (k == kRunLabel && v == run_id) run = true;
-  }
-  return managed && run;
-}
-
 // A stopped VMI comes back when its VM says so (KubeVirt reference §5).
 bool restarts(const std::string& run_strategy, const std::string& phase) {
   if (run_strategy == "Always") return true;
@@ -138,7 +129,7 @@ Step RunTracker::step(const StepInput& in) {
   std::set<std::string> with_unfinished_vmim;  // "ns/vmi", any creator
   for (const auto& m : s.vmims) {
     const std::string key = decide::key_of(m.namespace_, m.vmi_name);
-    if (ours(m, run_id_)) mine[key].push_back(&m);
+    if (made_by_run(m.labels, run_id_)) mine[key].push_back(&m);
     seen_names.insert(decide::key_of(m.namespace_, m.name));
     if (decide::vmim_is_final(m)) continue;
     with_unfinished_vmim.insert(key);

@@ -80,11 +80,9 @@ void Runner::emit(const RunEvent& e) {
 void Runner::execute(const Step& step, RunTracker& tracker) {
   kube::WriteOptions write;
   for (const auto& a : step.migrate) {
-    cluster::Vmi vmi;
-    vmi.namespace_ = a.namespace_;
-    vmi.name = a.vmi;
     try {
-      const nlohmann::json created = client_.create(cluster::kVmims.in(a.namespace_), migration_for(vmi, tracker.run_id()), write);
+      const nlohmann::json created =
+          client_.create(cluster::kVmims.in(a.namespace_), migration_for(a.namespace_, a.vmi, tracker.run_id()), write);
       const std::string name = created["metadata"].value("name", "");
       tracker.migration_created(a, name);
       RunEvent e;
@@ -323,12 +321,9 @@ RunReport Runner::dry_run() {
     if (server) {
       try {
         if (migrate) {
-          cluster::Vmi vmi;
-          vmi.namespace_ = v.namespace_;
-          vmi.name = v.name;
           kube::WriteOptions w;
           w.dry_run = true;
-          client_.create(cluster::kVmims.in(v.namespace_), migration_for(vmi, "dry-run"), w);
+          client_.create(cluster::kVmims.in(v.namespace_), migration_for(v.namespace_, v.name, "dry-run"), w);
           e.reason = "Accepted";
           e.message = "the server accepted the migration (dryRun=All)";
         } else {

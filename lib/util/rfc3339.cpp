@@ -50,4 +50,12 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
          std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(nanos));
 }
 
+std::string format_rfc3339(std::time_t at) {
+  std::tm tm{};
+  gmtime_r(&at, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 }  // namespace wu::util

@@ -7,10 +7,7 @@
 using namespace wu::update;
 
 TEST_CASE("the migration object follows the rules for external tools") {
-  wu::cluster::Vmi vmi;
-  vmi.namespace_ = "prod";
-  vmi.name = "db-1";
-  const auto m = migration_for(vmi, "abc123");
+  const auto m = migration_for("prod", "db-1", "abc123");
   CHECK(m["kind"] == "VirtualMachineInstanceMigration");
   CHECK(m["metadata"]["generateName"] == "workload-update-");
   CHECK_FALSE(m["metadata"].contains("name"));
@@ -26,6 +23,16 @@ TEST_CASE("run ids are label-safe and differ") {
   CHECK(a.size() == 10);
   CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
   CHECK(a != b);
+}
+
+TEST_CASE("this tool's VMIMs are told apart by its labels, and this run's by the run id too") {
+  const std::vector<std::pair<std::string, std::string>> mine{{kManagedByLabel, kManagedByValue}, {kRunLabel, "r1"}};
+  CHECK(made_by_this_tool(mine));
+  CHECK(made_by_run(mine, "r1"));
+  CHECK_FALSE(made_by_run(mine, "r2"));
+  // The run label alone (someone copying it) is not enough.
+  CHECK_FALSE(made_by_run({{kRunLabel, "r1"}}, "r1"));
+  CHECK_FALSE(made_by_this_tool({{kManagedByLabel, "someone-else"}}));
 }
 
 TEST_CASE("eviction pacing: a batch per interval, strictly after, slot used even when evictions fail") {
