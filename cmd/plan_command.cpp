@@ -87,7 +87,9 @@ int run_plan(Cli& cli, const CLI::App& sub, const PlanFlags& flags) {
   cluster::PlanConfigSource source = cluster::plan_config_from(snapshot, overrides);
   for (const auto& p : source.problems)
     std::cerr << "Warning: " << p << " (the invalid value is ignored; run `validate --from-cluster`)\n";
+  options.scoped = !namespace_scope.empty() || !flags.selector.empty();
   decide::Plan plan = decide::make_plan(snapshot, source.config, options);
+  plan.warnings.insert(plan.warnings.begin(), source.warnings.begin(), source.warnings.end());
   render::PlanHeader header{source.from};
 
   if (format == "json") render::write_plan_json(std::cout, plan, header);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli_app.hpp"
+#include "cluster/config_objects.hpp"
 #include "cluster/plan_config_source.hpp"
 #include "cluster/snapshot_loader.hpp"
 #include "completion_registry.hpp"
@@ -40,6 +41,7 @@ struct RunFlags {
   int max_attempts = 3;
   std::string retry_backoff = "20s";
   std::string restart_timeout = "10m";
+  std::string pending_timeout = "10m";
   std::string timeout = "0s";
   bool coexist = false;
   bool yes = false;
@@ -61,6 +63,8 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
   options.max_attempts = flags.max_attempts;
   options.retry_backoff = millis("--retry-backoff", flags.retry_backoff);
   options.restart_timeout = millis("--restart-timeout", flags.restart_timeout);
+  options.pending_timeout = millis("--pending-timeout", flags.pending_timeout);
+  options.coexist = flags.coexist;
   if (auto t = millis("--timeout", flags.timeout); t.count() > 0) options.timeout = t;
   options.cancel_on_interrupt = flags.cancel_on_interrupt;
   options.chunk_size = flags.chunk_size;
@@ -100,12 +104,14 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
 
   // Preflight: nothing is touched unless every check passes.
   // KubeVirt's updater reads the KubeVirt CR; HCO overwrites that from the HyperConverged CR. Both count.
-  cluster::Snapshot kubevirt_only = config;
-  kubevirt_only.hyperconverged_objects.clear();
-  const cluster::PlanConfigSource kubevirt_strategy = cluster::plan_config_from(kubevirt_only, {});
-  std::vector<std::string> problems = update::cluster_problems(
-      config, {{cluster_strategy.config, cluster_strategy.from}, {kubevirt_strategy.config, kubevirt_strategy.from}},
-      flags.coexist);
+  cluster::Snapshot hco_only = config;
+  hco_only.kubevirt_objects.clear();
+  std::vector<std::pair<decide::PlanConfig, std::string>> strategies{{cluster_strategy.config, cluster_strategy.from}};
+  if (!config.hyperconverged_objects.empty()) {
+    const cluster::PlanConfigSource hco_strategy = cluster::plan_config_from(hco_only, {});
+    strategies.emplace_back(hco_strategy.config, cluster::object_label(config.hyperconverged_objects.front(), "HyperConverged"));
+  }
+  std::vector<std::string> problems = update::cluster_problems(config, strategies, flags.coexist);
   if (problems.empty()) {
     const std::string kv_namespace = config.kubevirts.front().namespace_;
     for (auto& d : update::denied_access(*session.client, update::access_needs(options, kv_namespace)))
@@ -233,6 +239,11 @@ void register_run_command(Cli& cli) {
       ->capture_default_str();
   sub->add_option("--restart-timeout", flags->restart_timeout,
                   "How long an evicted runStrategy Always VM may take to run again before it is reported stuck")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  sub->add_option("--pending-timeout", flags->pending_timeout,
+                  "Delete this run's migration that stays Pending without a target pod this long (a failed attempt; "
+                  "e.g. a ResourceQuota refuses its target pod)")
       ->type_name("DURATION")
       ->capture_default_str();
   sub->add_option("--timeout", flags->timeout,

@@ -12,7 +12,7 @@ namespace wu::cmd {
 std::optional<std::set<std::string>> confirm_evictions(const decide::Plan& plan) {
   std::set<std::string> uids;
   for (const auto& d : plan.decisions)
-    if (d.action == decide::Action::Evict) uids.insert(d.vmi->uid);
+    if (d.execution == decide::Execution::EvictAndShutDown) uids.insert(d.vmi->uid);
   if (uids.empty()) return uids;
   FILE* tty = std::fopen("/dev/tty", "r+");
   if (!tty)

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "cluster/object_views.hpp"
 #include "cluster/resources.hpp"
 #include "cluster/snapshot_loader.hpp"
 #include "decide/vmi_facts.hpp"
@@ -37,27 +38,71 @@ LiveCache::LiveCache(kube::Client& client, LiveCacheScope scope, std::function<v
     : client_(client), scope_(std::move(scope)), on_change_(std::move(on_change)) {
   std::string pods = kLauncherSelector;
   if (!scope_.label_selector.empty()) pods += "," + scope_.label_selector;
-  feeds_ = {{ViewKind::Vmi, kVmis.in(scope_.namespace_), scope_.label_selector, ""},
-            {ViewKind::Vm, kVms.in(scope_.namespace_), "", ""},
-            {ViewKind::Vmim, kVmims, "", ""},
-            {ViewKind::Pod, kPods.in(scope_.namespace_), pods, ""}};
+  feeds_ = {{Kind::Vmi, kVmis.in(scope_.namespace_), scope_.label_selector},
+            {Kind::Vm, kVms.in(scope_.namespace_), ""},
+            {Kind::Vmim, kVmims, ""},
+            {Kind::Pod, kPods.in(scope_.namespace_), pods}};
+  if (!scope_.kubevirt_namespace.empty()) {
+    const std::string& kv_ns = scope_.kubevirt_namespace;
+    feeds_.push_back({Kind::KubeVirt, kKubeVirts, "", "", true});
+    feeds_.push_back({Kind::VirtController, kDeployments.in(kv_ns), "", "metadata.name=virt-controller", true});
+    feeds_.push_back({Kind::VirtHandler, kDaemonSets.in(kv_ns), "", "metadata.name=virt-handler", true});
+  }
+}
+
+namespace {
+
+std::optional<ViewKind> view_kind(int kind) {
+  switch (kind) {
+    case 0: return ViewKind::Vmi;
+    case 1: return ViewKind::Vm;
+    case 2: return ViewKind::Vmim;
+    case 3: return ViewKind::Pod;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
+void LiveCache::relist_config(Feed& feed) {
+  kube::ListOptions o;
+  o.field_selector = feed.field_selector;
+  kube::ListSummary summary;
+  const nlohmann::json items = client_.list(feed.ref, o, &summary);
+  {
+    std::lock_guard lock(mu_);
+    if (feed.kind == Kind::KubeVirt) {
+      kubevirts_.clear();
+      for (const auto& kv : items) kubevirts_[key_of(kv["metadata"].value("namespace", ""), kv["metadata"].value("name", ""))] = kv;
+    } else {
+      auto& slot = feed.kind == Kind::VirtController ? virt_controller_ : virt_handler_;
+      slot.reset();
+      if (items.is_array() && !items.empty()) slot = items.front();
+    }
+  }
+  feed.resource_version = summary.resource_version;
 }
 
 LiveCache::~LiveCache() { stop(); }
 
 std::string LiveCache::relist(Feed& feed) {
+  if (!view_kind(static_cast<int>(feed.kind))) {
+    relist_config(feed);
+    return feed.resource_version;
+  }
   kube::ListOptions o;
   o.limit = scope_.chunk_size;
   o.label_selector = feed.selector;
   Snapshot fresh;
-  const std::string rv = stream_list(client_, feed.ref, o, feed.kind, fresh);
+  const std::string rv = stream_list(client_, feed.ref, o, *view_kind(static_cast<int>(feed.kind)), fresh);
   {
     std::lock_guard lock(mu_);
     switch (feed.kind) {
-      case ViewKind::Vmi: replace_from(vmis_, fresh.vmis); break;
-      case ViewKind::Vm: replace_from(vms_, fresh.vms); break;
-      case ViewKind::Vmim: replace_from(vmims_, fresh.vmims); break;
-      case ViewKind::Pod: replace_from(pods_, fresh.pods); break;
+      case Kind::Vmi: replace_from(vmis_, fresh.vmis); break;
+      case Kind::Vm: replace_from(vms_, fresh.vms); break;
+      case Kind::Vmim: replace_from(vmims_, fresh.vmims); break;
+      case Kind::Pod: replace_from(pods_, fresh.pods); break;
+      default: break;
     }
   }
   feed.resource_version = rv;
@@ -70,18 +115,33 @@ void LiveCache::apply(const Feed& feed, const kube::WatchEvent& e) {
     return;
   const auto& md = e.object.value("metadata", nlohmann::json::object());
   const std::string key = key_of(md.value("namespace", ""), md.value("name", ""));
+  const bool deleted = e.type == kube::WatchEventType::Deleted;
+  const auto view = view_kind(static_cast<int>(feed.kind));
+  if (!view) {
+    std::lock_guard lock(mu_);
+    if (feed.kind == Kind::KubeVirt) {
+      if (deleted) kubevirts_.erase(key);
+      else kubevirts_[key] = e.object;
+    } else {
+      auto& slot = feed.kind == Kind::VirtController ? virt_controller_ : virt_handler_;
+      if (deleted) slot.reset();
+      else slot = e.object;
+    }
+    return;
+  }
   Snapshot one;
-  if (e.type != kube::WatchEventType::Deleted) decode_object(e.object.dump(), feed.kind, one);
+  if (!deleted) decode_object(e.object.dump(), *view, one);
   std::lock_guard lock(mu_);
   auto update = [&](auto& map, auto& items) {
     if (e.type == kube::WatchEventType::Deleted || items.empty()) map.erase(key);
     else upsert_from(map, items);
   };
   switch (feed.kind) {
-    case ViewKind::Vmi: update(vmis_, one.vmis); break;
-    case ViewKind::Vm: update(vms_, one.vms); break;
-    case ViewKind::Vmim: update(vmims_, one.vmims); break;
-    case ViewKind::Pod: update(pods_, one.pods); break;
+    case Kind::Vmi: update(vmis_, one.vmis); break;
+    case Kind::Vm: update(vms_, one.vms); break;
+    case Kind::Vmim: update(vmims_, one.vmims); break;
+    case Kind::Pod: update(pods_, one.pods); break;
+    default: break;
   }
 }
 
@@ -89,6 +149,7 @@ void LiveCache::watch(Feed& feed, std::stop_token stop) {
   kube::WatchOptions w;
   w.resource_version = feed.resource_version;
   w.label_selector = feed.selector;
+  w.field_selector = feed.field_selector;
   try {
     client_.watch(
         feed.ref, w,
@@ -125,7 +186,17 @@ void LiveCache::refresh_vmi(const std::string& ns, const std::string& name) {
 }
 
 void LiveCache::start() {
-  for (auto& feed : feeds_) relist(feed);
+  std::vector<Feed> followed;
+  for (auto& feed : feeds_) {
+    try {
+      relist(feed);
+    } catch (const kube::ApiError& e) {
+      if (!feed.optional || (!kube::is_not_found(e) && e.code() != 403)) throw;
+      continue;  // not served, or not ours to read: this part of the cluster is not followed
+    }
+    followed.push_back(std::move(feed));
+  }
+  feeds_ = std::move(followed);
   for (auto& feed : feeds_) threads_.emplace_back([this, &feed](std::stop_token stop) { watch(feed, stop); });
 }
 
@@ -145,6 +216,12 @@ Snapshot LiveCache::snapshot() const {
   s.vms = values_of(vms_);
   s.vmims = values_of(vmims_);
   s.pods = values_of(pods_);
+  for (const auto& [key, kv] : kubevirts_) {
+    s.kubevirt_objects.push_back(kv);
+    s.kubevirts.push_back(kubevirt_from_json(kv));
+  }
+  if (virt_controller_) s.launcher_image = launcher_image_from_deployment(*virt_controller_);
+  if (virt_handler_) s.virt_handler = daemonset_rollout_from_json(*virt_handler_);
   return s;
 }
 

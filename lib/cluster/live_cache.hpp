@@ -22,6 +22,9 @@ struct LiveCacheScope {
   std::string namespace_;       // "" = all namespaces
   std::string label_selector;   // VMIs and their launcher pods
   int chunk_size = 10000;
+  // Where KubeVirt runs: its CR, virt-controller's Deployment and virt-handler's DaemonSet are followed
+  // too ("" = not followed). A kind the cluster does not serve or lets us read is left out.
+  std::string kubevirt_namespace;
 };
 
 class LiveCache {
@@ -31,11 +34,13 @@ class LiveCache {
   LiveCache(const LiveCache&) = delete;
   LiveCache& operator=(const LiveCache&) = delete;
 
-  // Lists every kind (throws what the lists throw), then starts the watches.
+  // Lists every kind (throws what the lists throw; an optional kind answering 403/404 is left out),
+  // then starts the watches.
   void start();
   // Stops the watches and waits for their threads.
   void stop();
-  // A copy of what the watches have shown so far (configuration objects are not part of it).
+  // A copy of what the watches have shown so far, with the KubeVirt CR(s), the launcher image and
+  // virt-handler's rollout when they are followed.
   Snapshot snapshot() const;
   // Reads one VMI directly (GET) into the cache, or drops it when it is gone: for a VMI the watch cannot
   // show, e.g. one restarted from a VM template whose labels the label selector does not match.
@@ -44,13 +49,17 @@ class LiveCache {
   std::optional<std::string> failure() const;
 
  private:
+  enum class Kind { Vmi, Vm, Vmim, Pod, KubeVirt, VirtController, VirtHandler };
   struct Feed {
-    ViewKind kind;
+    Kind kind;
     kube::ResourceRef ref;
     std::string selector;
+    std::string field_selector;
+    bool optional = false;  // 403/404 on the first list: not followed
     std::string resource_version;
   };
   std::string relist(Feed& feed);
+  void relist_config(Feed& feed);
   void apply(const Feed& feed, const kube::WatchEvent& event);
   void watch(Feed& feed, std::stop_token stop);
 
@@ -63,6 +72,8 @@ class LiveCache {
   std::map<std::string, Vm> vms_;
   std::map<std::string, Vmim> vmims_;
   std::map<std::string, LauncherPod> pods_;
+  std::map<std::string, nlohmann::json> kubevirts_;
+  std::optional<nlohmann::json> virt_controller_, virt_handler_;
   std::optional<std::string> failure_;
   std::vector<std::jthread> threads_;
 };

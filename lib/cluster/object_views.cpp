@@ -35,7 +35,29 @@ KubeVirtCr kubevirt_from_json(const json& o) {
   kv.target_deployment_id = str(st, "targetDeploymentID");
   const json& outdated = field(st, "outdatedVirtualMachineInstanceWorkloads");
   if (outdated.is_number_integer()) kv.outdated_count = outdated.get<int>();
+  const json& methods = field(field(field(o, "spec"), "workloadUpdateStrategy"), "workloadUpdateMethods");
+  if (methods.is_array())
+    for (const auto& m : methods)
+      if (m.is_string()) kv.update_methods.push_back(m.get<std::string>());
   return kv;
+}
+
+DaemonSetRollout daemonset_rollout_from_json(const json& o) {
+  DaemonSetRollout d;
+  const json& md = field(o, "metadata");
+  const json& st = field(o, "status");
+  d.namespace_ = str(md, "namespace");
+  d.name = str(md, "name");
+  auto num = [](const json& j, const char* key) -> std::int64_t {
+    const json& v = field(j, key);
+    return v.is_number_integer() ? v.get<std::int64_t>() : 0;
+  };
+  d.generation = num(md, "generation");
+  d.observed_generation = num(st, "observedGeneration");
+  d.desired = static_cast<int>(num(st, "desiredNumberScheduled"));
+  d.updated = static_cast<int>(num(st, "updatedNumberScheduled"));
+  d.available = static_cast<int>(num(st, "numberAvailable"));
+  return d;
 }
 
 std::string launcher_image_from_deployment(const json& d) {
@@ -76,6 +98,9 @@ bool add_object(Snapshot& s, const json& o, const std::string& kind_hint) {
     s.kubevirt_objects.push_back(o);
   } else if (kind == "HyperConverged") {
     s.hyperconverged_objects.push_back(o);
+  } else if (kind == "DaemonSet") {
+    if (str(field(o, "metadata"), "name") != "virt-handler") return false;
+    s.virt_handler = daemonset_rollout_from_json(o);
   } else if (kind == "Deployment") {
     if (str(field(o, "metadata"), "name") != "virt-controller") return false;
     const std::string image = launcher_image_from_deployment(o);

@@ -10,6 +10,7 @@
 namespace wu::cluster {
 
 KubeVirtCr kubevirt_from_json(const nlohmann::json& object);
+DaemonSetRollout daemonset_rollout_from_json(const nlohmann::json& object);
 // The value of virt-controller's --launcher-image argument ("" when absent).
 std::string launcher_image_from_deployment(const nlohmann::json& deployment);
 

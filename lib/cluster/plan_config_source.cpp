@@ -1,6 +1,7 @@
 #include "cluster/plan_config_source.hpp"
 
 #include "strategy/document_validator.hpp"
+#include "strategy/kubevirt_drift.hpp"
 #include "yaml/from_json.hpp"
 
 namespace wu::cluster {
@@ -58,36 +59,48 @@ PlanConfigSource plan_config_from(const Snapshot& s, const ConfigOverrides& over
   const nlohmann::json* kv = s.kubevirt_objects.empty() ? nullptr : &s.kubevirt_objects.front();
 
   std::optional<strategy::EffectiveStrategy> eff;
+  std::optional<strategy::EffectiveStrategy> hco_eff;
+  std::string hco_from;
   if (hco) {
-    out.from = label(*hco, "HyperConverged");
-    eff = effective_of(*hco, out.problems, out.from);
-  } else if (kv) {
+    hco_from = label(*hco, "HyperConverged");
+    std::vector<std::string> hco_problems;
+    hco_eff = effective_of(*hco, kv ? hco_problems : out.problems, hco_from);
+  }
+  if (kv) {
     out.from = label(*kv, "KubeVirt");
     eff = effective_of(*kv, out.problems, out.from);
+  } else if (hco) {
+    out.from = hco_from + " (no KubeVirt CR found)";
+    eff = hco_eff;
+    out.warnings.push_back(
+        {"NoKubeVirtCR", "",
+         "no KubeVirt CR in the input: predicted from the HyperConverged CR and HCO's defaults, which HCO copies into "
+         "the KubeVirt CR that KubeVirt really reads",
+         "include the KubeVirt CR (oc get kubevirt -A -o json) for an exact prediction"});
   } else {
     out.from = "defaults (no HyperConverged or KubeVirt CR found)";
     eff = strategy::kubevirt_defaults();
   }
-  const strategy::EffectiveStrategy defaults = hco ? strategy::hco_defaults() : strategy::kubevirt_defaults();
+  const strategy::EffectiveStrategy defaults = kv || !hco ? strategy::kubevirt_defaults() : strategy::hco_defaults();
   if (eff) {
     c.methods = eff->workload_update_methods.value_or(*defaults.workload_update_methods);
     c.batch_eviction_size = eff->batch_eviction_size.value_or(*defaults.batch_eviction_size);
     c.batch_eviction_interval_ns = eff->batch_eviction_interval_ns.value_or(*defaults.batch_eviction_interval_ns);
   }
 
-  // Limits: the HyperConverged CR's liveMigrationConfig, else KubeVirt's migrations, else 5 and 2.
-  const nlohmann::json* hco_migrations = nullptr;
-  if (hco) {
+  // Limits: the KubeVirt CR's spec.configuration.migrations (HCO's liveMigrationConfig only without a
+  // KubeVirt CR), else KubeVirt's defaults 5 and 2.
+  const nlohmann::json* migrations = nullptr;
+  if (kv) {
+    migrations = at(*kv, {"spec", "configuration", "migrations"});
+  } else if (hco) {
     const auto* api = at(*hco, {"apiVersion"});
-    hco_migrations = api && *api == "hco.kubevirt.io/v1" ? at(*hco, {"spec", "virtualization", "liveMigrationConfig"})
-                                                         : at(*hco, {"spec", "liveMigrationConfig"});
+    migrations = api && *api == "hco.kubevirt.io/v1" ? at(*hco, {"spec", "virtualization", "liveMigrationConfig"})
+                                                     : at(*hco, {"spec", "liveMigrationConfig"});
   }
-  const nlohmann::json* kv_migrations = kv ? at(*kv, {"spec", "configuration", "migrations"}) : nullptr;
   auto limit = [&](const char* key, std::uint32_t fallback) {
-    if (hco_migrations)
-      if (auto v = uint32_at(at(*hco_migrations, {key}))) return *v;
-    if (kv_migrations)
-      if (auto v = uint32_at(at(*kv_migrations, {key}))) return *v;
+    if (migrations)
+      if (auto v = uint32_at(at(*migrations, {key}))) return *v;
     return fallback;
   };
   c.parallel_migrations_per_cluster = limit("parallelMigrationsPerCluster", 5);
@@ -99,6 +112,14 @@ PlanConfigSource plan_config_from(const Snapshot& s, const ConfigOverrides& over
       c.cluster_eviction_strategy = e->get<std::string>();
   } else if (eff && eff->eviction_strategy) {
     c.cluster_eviction_strategy = *eff->eviction_strategy;
+  }
+
+  // HCO rebuilds the KubeVirt CR from the HyperConverged CR; a field that differs is what KubeVirt
+  // really uses, and the admin must know the HyperConverged CR does not show it.
+  if (kv && hco_eff) {
+    const auto* jsonpatch = at(*hco, {"metadata", "annotations", "kubevirt.kubevirt.io/jsonpatch"});
+    for (auto& f : strategy::find_kubevirt_drift({*hco_eff, *kv, jsonpatch != nullptr}))
+      out.warnings.push_back({f.code, f.path, f.message, f.hint});
   }
 
   if (overrides.methods) c.methods = *overrides.methods;

@@ -1,13 +1,16 @@
 #pragma once
-// Where a plan's configuration comes from: the HyperConverged CR when there is one (HCO defaults),
-// else the KubeVirt CR (KubeVirt defaults: no methods). Migration limits come from HCO's
-// liveMigrationConfig or KubeVirt's spec.configuration.migrations, else KubeVirt's defaults (5, 2).
+// Where a plan's configuration comes from: the KubeVirt CR, which is what virt-controller reads
+// (kv.Spec.WorkloadUpdateStrategy in workload-updater.go, spec.configuration.migrations through its
+// cluster config), with KubeVirt's defaults (no methods, 10, 1m0s; limits 5 and 2). Where the
+// HyperConverged CR says otherwise, each differing field is a KubeVirtDrift warning. Only an input
+// without a KubeVirt CR falls back to the HyperConverged CR and HCO's defaults, and says so.
 // What-if overrides from the command line win over everything.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cluster/snapshot.hpp"
+#include "decide/plan.hpp"
 #include "decide/plan_config.hpp"
 
 namespace wu::cluster {
@@ -26,6 +29,7 @@ struct PlanConfigSource {
   decide::PlanConfig config;
   std::string from;  // "HyperConverged openshift-cnv/kubevirt-hyperconverged", "KubeVirt kubevirt/kubevirt", "defaults"
   std::vector<std::string> problems;  // the configuration object is invalid; values fell back to defaults
+  std::vector<decide::PlanWarning> warnings;  // KubeVirtDrift per field; NoKubeVirtCR for the HCO fallback
 };
 
 PlanConfigSource plan_config_from(const Snapshot& snapshot, const ConfigOverrides& overrides);

@@ -49,6 +49,10 @@ struct Vmi {
   std::string migration_source_node;
 
   bool has_migrated_volumes = false;  // status.migratedVolumes non-empty
+  // status.volumeStatus[] with a ReadWriteOnce PVC (no ReadOnlyMany/ReadWriteMany access mode), other
+  // than the persistent VM state, that status.migratedVolumes does not list: a volume update cannot
+  // migrate it (ValidateVolumesUpdateMigration, volume-migration.go).
+  bool rwo_volume_not_migrated = false;
 };
 
 struct Vm {
@@ -70,6 +74,8 @@ struct Vmim {
   std::string failure_reason;        // status.migrationState.failureReason
   std::string target_pod;            // status.migrationState.targetPod
   std::string source_node;           // status.migrationState.sourceNode (once handed off)
+  std::vector<std::string> conditions;  // status.conditions with status True: "type (reason): message"
+  std::string target_image;          // annotation workload-update.kubevirt.io/target-launcher-image (this tool's)
 };
 
 struct LauncherPod {
@@ -90,6 +96,14 @@ struct KubeVirtCr {
   std::string phase;                // Deploying, Deployed, Deleting, Deleted
   std::string observed_deployment_id, target_deployment_id;
   std::optional<int> outdated_count;  // status.outdatedVirtualMachineInstanceWorkloads
+  std::vector<std::string> update_methods;  // spec.workloadUpdateStrategy.workloadUpdateMethods, as written
+};
+
+// virt-handler's DaemonSet, for whether a KubeVirt rollout is still going on.
+struct DaemonSetRollout {
+  std::string namespace_, name;
+  std::int64_t generation = 0, observed_generation = 0;
+  int desired = 0, updated = 0, available = 0;  // status.desiredNumberScheduled, updatedNumberScheduled, numberAvailable
 };
 
 struct Snapshot {
@@ -103,6 +117,8 @@ struct Snapshot {
   std::vector<KubeVirtCr> kubevirts;
   // virt-controller's --launcher-image: what "up to date" means. Empty when unknown.
   std::string launcher_image;
+  // virt-handler's DaemonSet in the KubeVirt namespace; nullopt when it was not read (dumps, no access).
+  std::optional<DaemonSetRollout> virt_handler;
   Timestamp now = 0;
   // The configuration objects, kept whole (they are few and small).
   std::vector<nlohmann::json> hyperconverged_objects;

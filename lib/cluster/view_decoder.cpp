@@ -1,5 +1,7 @@
 #include "cluster/view_decoder.hpp"
 
+#include <algorithm>
+
 #include <simdjson.h>
 
 #include "util/rfc3339.hpp"
@@ -90,6 +92,7 @@ void decode_metadata(od::value v, Metadata& m, OnAnnotation&& on_annotation) {
 void decode_vmi(od::value v, Snapshot& s) {
   Vmi vmi;
   Metadata md;
+  std::vector<std::string> migrated_volumes, rwo_volumes;
   for_fields(v, [&](std::string_view key, od::value value) {
     if (key == "metadata") {
       decode_metadata(value, md, [&](std::string_view k, od::value) {
@@ -105,7 +108,34 @@ void decode_vmi(od::value v, Snapshot& s) {
         else if (k == "nodeName") vmi.node = str(sv);
         else if (k == "launcherContainerImageVersion") vmi.launcher_image = str(sv);
         else if (k == "evacuationNodeName") vmi.evacuation_node = str(sv);
-        else if (k == "migratedVolumes") for_items(sv, [&](od::value) { vmi.has_migrated_volumes = true; });
+        else if (k == "migratedVolumes")
+          for_items(sv, [&](od::value mv) {
+            vmi.has_migrated_volumes = true;
+            for_fields(mv, [&](std::string_view mk, od::value x) {
+              if (mk == "volumeName") migrated_volumes.push_back(str(x));
+            });
+          });
+        else if (k == "volumeStatus")
+          for_items(sv, [&](od::value vs) {
+            std::string name;
+            bool pvc = false, shared = false;
+            for_fields(vs, [&](std::string_view vk, od::value x) {
+              if (vk == "name") name = str(x);
+              else if (vk == "persistentVolumeClaimInfo" && !is_null(x)) {
+                pvc = true;
+                for_fields(x, [&](std::string_view pk, od::value px) {
+                  if (pk == "accessModes")
+                    for_items(px, [&](od::value mode) {
+                      const std::string m = str(mode);
+                      if (m == "ReadOnlyMany" || m == "ReadWriteMany") shared = true;
+                    });
+                });
+              }
+            });
+            // IsReadWriteOnceAccessMode (pkg/storage/types/pvc.go): no shared mode means RWO.
+            // IsBackendStorageVolume (backend-storage.go): the persistent VM state is migrated apart.
+            if (pvc && !shared && name.rfind("persistent-state-for", 0) != 0) rwo_volumes.push_back(name);
+          });
         else if (k == "conditions")
           for_items(sv, [&](od::value c) {
             std::string type, status, reason;
@@ -144,6 +174,9 @@ void decode_vmi(od::value v, Snapshot& s) {
   for (const auto& [k, _] : md.labels)
     if (k == "kubevirt.io/outdatedLauncherImage") vmi.outdated_label = true;
   if (s.keep_vmi_labels) vmi.labels = std::move(md.labels);
+  for (const auto& rwo : rwo_volumes)
+    if (std::find(migrated_volumes.begin(), migrated_volumes.end(), rwo) == migrated_volumes.end())
+      vmi.rwo_volume_not_migrated = true;
   s.vmis.push_back(std::move(vmi));
 }
 
@@ -173,9 +206,10 @@ void decode_vmim(od::value v, Snapshot& s) {
   Metadata md;
   for_fields(v, [&](std::string_view key, od::value value) {
     if (key == "metadata") {
-      decode_metadata(value, md, [&](std::string_view k, od::value) {
+      decode_metadata(value, md, [&](std::string_view k, od::value av) {
         if (k == "kubevirt.io/workloadUpdateMigration") m.workload_update = true;
         else if (k == "kubevirt.io/evacuationMigration") m.evacuation = true;
+        else if (k == "workload-update.kubevirt.io/target-launcher-image") m.target_image = str(av);
       });
     } else if (key == "spec") {
       for_fields(value, [&](std::string_view k, od::value sv) {
@@ -184,6 +218,19 @@ void decode_vmim(od::value v, Snapshot& s) {
     } else if (key == "status") {
       for_fields(value, [&](std::string_view k, od::value sv) {
         if (k == "phase") m.phase = str(sv);
+        else if (k == "conditions")
+          for_items(sv, [&](od::value c) {
+            std::string type, status, reason, message;
+            for_fields(c, [&](std::string_view ck, od::value cv) {
+              if (ck == "type") type = str(cv);
+              else if (ck == "status") status = str(cv);
+              else if (ck == "reason") reason = str(cv);
+              else if (ck == "message") message = str(cv);
+            });
+            if (status == "True" && !type.empty())
+              m.conditions.push_back(type + (reason.empty() ? "" : " (" + reason + ")") +
+                                     (message.empty() ? "" : ": " + message));
+          });
         else if (k == "phaseTransitionTimestamps")
           for_items(sv, [&](od::value t) {
             std::string phase;

@@ -56,4 +56,20 @@ const char* after_eviction_name(AfterEviction a) {
   return "";
 }
 
+const char* execution_name(Execution e) {
+  switch (e) {
+    case Execution::Nothing: return "Nothing";
+    case Execution::CreateMigration: return "CreateMigration";
+    case Execution::EvictForMigration: return "EvictForMigration";
+    case Execution::EvictAndShutDown: return "EvictAndShutDown";
+  }
+  return "Nothing";
+}
+
+Execution execution_of(Action action, Reason reason) {
+  if (action == Action::Evict) return Execution::EvictAndShutDown;
+  if (action != Action::LiveMigrate) return Execution::Nothing;
+  return reason == Reason::EvictionTriggersMigration ? Execution::EvictForMigration : Execution::CreateMigration;
+}
+
 }  // namespace wu::decide

@@ -32,10 +32,20 @@ enum class Trigger { None, LauncherImage, OutdatedLabel, HotplugCPU, HotplugMemo
 
 enum class AfterEviction { NotApplicable, Restart, StaysDown };
 
+// How a decision is carried out, by KubeVirt's updater and by `run` alike (sync() in
+// workload-updater.go): a VMIM for a migratable VMI when LiveMigrate is enabled; otherwise, with
+// Evict, an eviction of its launcher pod, which the eviction webhook turns into a migration
+// (EvictionTriggersMigration) or lets through (the VM shuts down).
+enum class Execution { Nothing, CreateMigration, EvictForMigration, EvictAndShutDown };
+
 const char* action_name(Action a);
 const char* reason_name(Reason r);
 const char* trigger_name(Trigger t);
 const char* after_eviction_name(AfterEviction a);
+const char* execution_name(Execution e);
+Execution execution_of(Action action, Reason reason);
+// An eviction either way: the VMI is in KubeVirt's eviction list and takes a batch slot.
+inline bool is_eviction(Execution e) { return e == Execution::EvictForMigration || e == Execution::EvictAndShutDown; }
 
 struct Decision {
   const cluster::Vmi* vmi = nullptr;
@@ -48,8 +58,9 @@ struct Decision {
   std::string eviction_strategy;       // effective: the VMI's own, else the cluster default ("" = none)
   std::string run_strategy;            // of the owning VM; "" for a standalone VMI
   AfterEviction after_eviction = AfterEviction::NotApplicable;
-  int wave = 0;                        // LiveMigrate: 1-based migration wave
-  int batch = 0;                       // Evict: 1-based eviction batch
+  Execution execution = Execution::Nothing;
+  int wave = 0;                        // CreateMigration: 1-based migration wave
+  int batch = 0;                       // an eviction (EvictForMigration, EvictAndShutDown): 1-based batch
 };
 
 }  // namespace wu::decide

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "decide/eviction_pacer.hpp"
+#include "decide/kubevirt_gates.hpp"
 #include "decide/rules.hpp"
 #include "decide/run_strategy.hpp"
 #include "decide/vmi_facts.hpp"
@@ -17,13 +19,8 @@ bool PlanConfig::evict_enabled() const { return std::find(methods.begin(), metho
 
 UpdaterState updater_state(const cluster::Snapshot& s, const PlanConfig& config) {
   if (s.kubevirts.empty()) return {false, "no KubeVirt CR found"};
-  const auto& kv = s.kubevirts.front();
-  if (kv.phase != "Deployed")
-    return {false, "the KubeVirt CR is " + (kv.phase.empty() ? std::string("not yet deployed") : "in phase " + kv.phase) +
-                       ", not Deployed: KubeVirt's workload updater is paused until the deployment completes"};
-  if (kv.observed_deployment_id != kv.target_deployment_id)
-    return {false, "KubeVirt is rolling out an update (observedDeploymentID differs from targetDeploymentID): its "
-                   "workload updater is paused until the rollout completes"};
+  if (auto why = kubevirt_not_deployed(s.kubevirts.front()))
+    return {false, *why + ": KubeVirt's workload updater is paused until the deployment completes"};
   if (!config.live_migrate_enabled() && !config.evict_enabled())
     return {false, "no workload update method is enabled, so KubeVirt's workload updater does nothing"};
   return {true, ""};
@@ -37,55 +34,28 @@ std::map<std::string, const cluster::Vm*> vms_by_key(const cluster::Snapshot& s)
   return out;
 }
 
-// Migration waves under the cluster-wide and per-source-node limits. Wave 1 shares the limits with
-// migrations already running; later waves start as earlier ones finish. Within a wave, VMIs are taken
-// in plan order, each node contributing at most its outbound limit. Per-node queues keep this linear
-// in the number of VMIs times the nodes still waiting, not quadratic in the VMIs.
-int assign_waves(std::vector<Decision*>& migrations, const PlanConfig& config, const ClusterIndex& index) {
+}  // namespace
+
+int assign_waves(const std::vector<Decision*>& migrations, const PlanConfig& config, const ActiveMigrations& active) {
   const int cluster_limit = static_cast<int>(config.parallel_migrations_per_cluster);
   const int node_limit = static_cast<int>(config.parallel_outbound_migrations_per_node);
   if (migrations.empty() || cluster_limit <= 0 || node_limit <= 0) return 0;
-  // Queue per source node, holding positions in plan order.
-  std::map<std::string, std::vector<std::size_t>> queues;
-  for (std::size_t i = 0; i < migrations.size(); ++i) queues[migrations[i]->vmi->node].push_back(i);
-  struct NodeQueue {
-    const std::string* node;
-    const std::vector<std::size_t>* items;
-    std::size_t next = 0;
-  };
-  std::vector<NodeQueue> waiting;
-  for (const auto& [node, items] : queues) waiting.push_back({&node, &items, 0});
-  std::size_t assigned = 0;
+  MigrationQueue queue;
+  for (std::size_t i = 0; i < migrations.size(); ++i) queue.add(migrations[i]->vmi->node, i);
   int wave = 0;
-  std::vector<std::size_t> candidates;
-  while (assigned < migrations.size()) {
+  while (!queue.empty()) {
     ++wave;
-    const int free = cluster_limit - (wave == 1 ? index.active_migrations : 0);
-    candidates.clear();
-    for (const auto& q : waiting) {
-      int room = node_limit;
-      if (wave == 1) {
-        auto it = index.active_outbound_by_node.find(*q.node);
-        if (it != index.active_outbound_by_node.end()) room -= it->second;
-      }
-      for (std::size_t k = q.next; k < q.items->size() && room > 0; ++k, --room) candidates.push_back((*q.items)[k]);
+    MigrationSlots slots;
+    slots.node_limit = node_limit;
+    slots.cluster_free = cluster_limit;
+    if (wave == 1) {
+      slots.cluster_free -= active.in_flight;
+      slots.node_used = active.outbound;
     }
-    const std::size_t take = std::min<std::size_t>(candidates.size(), free > 0 ? static_cast<std::size_t>(free) : 0);
-    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(take), candidates.end());
-    for (std::size_t c = 0; c < take; ++c) migrations[candidates[c]]->wave = wave;
-    assigned += take;
-    // Advance each queue past the VMIs this wave took (they are its head items), drop empty queues.
-    std::vector<NodeQueue> still;
-    for (auto& q : waiting) {
-      while (q.next < q.items->size() && migrations[(*q.items)[q.next]]->wave != 0) ++q.next;
-      if (q.next < q.items->size()) still.push_back(q);
-    }
-    waiting.swap(still);
+    for (std::size_t i : queue.admit(slots)) migrations[i]->wave = wave;
   }
   return wave;
 }
-
-}  // namespace
 
 Plan make_plan(const cluster::Snapshot& s, const PlanConfig& config, const PlanOptions& options) {
   if (s.kubevirts.size() > 1)
@@ -135,20 +105,37 @@ Plan make_plan(const cluster::Snapshot& s, const PlanConfig& config, const PlanO
         d.reason != Reason::ChangeAborted)
       d.outdated = true;
     if (d.action == Action::Evict) d.after_eviction = after_eviction(d.run_strategy);
+    d.execution = execution_of(d.action, d.reason);
     plan.decisions.push_back(std::move(d));
   }
 
+  // evictOutdatedVMIs (getUpdateData) holds every VMI headed for an eviction, whatever the webhook
+  // answers; each batch takes the first batchEvictionSize of them.
   std::vector<Decision*> migrations, evictions;
+  int refused = 0;
   for (auto& d : plan.decisions) {
-    if (d.action == Action::LiveMigrate) migrations.push_back(&d);
-    if (d.action == Action::Evict) evictions.push_back(&d);
+    if (d.execution == Execution::CreateMigration) migrations.push_back(&d);
+    if (is_eviction(d.execution)) evictions.push_back(&d);
+    refused += d.reason == Reason::EvictionBlocked || d.reason == Reason::ExternalEviction ||
+               d.reason == Reason::NoLauncherPod;
   }
-  plan.schedule.migration_waves = assign_waves(migrations, config, index);
-  if (!evictions.empty() && config.batch_eviction_size > 0) {
-    for (std::size_t i = 0; i < evictions.size(); ++i)
-      evictions[i]->batch = static_cast<int>(i / static_cast<std::size_t>(config.batch_eviction_size)) + 1;
-    plan.schedule.eviction_batches = evictions.back()->batch;
+  plan.schedule.migration_waves = assign_waves(migrations, config, index.active);
+  const EvictionPacer pacer{config.batch_eviction_size, config.batch_eviction_interval_ns / 1000000000LL, {}};
+  for (std::size_t i = 0; i < evictions.size(); ++i) evictions[i]->batch = pacer.batch_of(i);
+  if (!evictions.empty()) plan.schedule.eviction_batches = evictions.back()->batch;
+  if (refused > 0 && plan.updater.active && config.batch_eviction_size > 0) {
+    plan.schedule.eviction_batches_lower_bound = true;
+    plan.schedule.lower_bound_why =
+        std::to_string(refused) + " VMI(s) the eviction webhook refuses (or without a launcher pod) stay in KubeVirt's "
+        "eviction list and take batch slots, drawn in arbitrary order, so its updater needs at least " +
+        std::to_string(plan.schedule.eviction_batches) + " batch(es); `run` gives them no slot";
   }
+  if (options.scoped)
+    plan.warnings.push_back(
+        {"ScopedSchedule", "",
+         "waves and batches assume only the VMIs in this scope compete for migration slots and eviction batches, "
+         "as they do for `run` with the same scope; KubeVirt's own updater draws from every namespace",
+         ""});
   const std::int64_t interval_s = std::max<std::int64_t>(0, config.batch_eviction_interval_ns / 1000000000LL);
   const std::int64_t migrating = plan.schedule.migration_waves * options.migration_duration_seconds;
   const std::int64_t evicting =
@@ -158,7 +145,7 @@ Plan make_plan(const cluster::Snapshot& s, const PlanConfig& config, const PlanO
   auto& sum = plan.summary;
   sum.vmis = static_cast<int>(plan.decisions.size());
   for (const auto& d : plan.decisions) {
-    sum.outdated += d.outdated;
+    sum.outdated += d.outdated && counted_by_kubevirt(*d.vmi);
     switch (d.action) {
       case Action::LiveMigrate: ++sum.live_migrate; break;
       case Action::Evict: ++sum.evict; break;

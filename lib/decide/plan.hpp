@@ -9,6 +9,7 @@
 
 #include "cluster/snapshot.hpp"
 #include "decide/decision.hpp"
+#include "decide/migration_limits.hpp"
 #include "decide/plan_config.hpp"
 
 namespace wu::decide {
@@ -25,7 +26,7 @@ struct UpdaterState {
 
 struct Summary {
   int vmis = 0;
-  int outdated = 0;
+  int outdated = 0;     // as KubeVirt counts them: outdated and Running, not final, not being deleted
   int live_migrate = 0, evict = 0, skip = 0, none = 0;
   int stays_down = 0;   // evicted and not coming back
 };
@@ -33,12 +34,26 @@ struct Summary {
 struct Schedule {
   int migration_waves = 0;
   int eviction_batches = 0;
+  // KubeVirt's own updater also gives batch slots to VMIs the eviction webhook refuses (or that have no
+  // launcher pod), drawn in its informer's arbitrary order: then eviction_batches is only the least it
+  // needs, and `lower_bound_why` says why. `run` never spends a slot on such a VMI.
+  bool eviction_batches_lower_bound = false;
+  std::string lower_bound_why;
   std::int64_t estimated_duration_seconds = 0;
+};
+
+// Something the reader of a plan must know that is not about one VMI (JSON `warnings[]`).
+struct PlanWarning {
+  std::string code;     // KubeVirtDrift, ScopedSchedule, NoKubeVirtCR, ...
+  std::string path;     // the field, when there is one
+  std::string message;
+  std::string hint;     // what to do, when there is something
 };
 
 struct PlanOptions {
   std::int64_t migration_duration_seconds = 120;  // assumed length of one live migration
   std::function<bool(const cluster::Vmi&)> in_scope;  // namespace / label scope; empty = all
+  bool scoped = false;  // -n/-l/--node limit the VMIs: waves and batches then assume only they compete
 };
 
 struct Plan {
@@ -47,11 +62,17 @@ struct Plan {
   std::vector<Decision> decisions;  // ordered by namespace, then name
   Summary summary;
   Schedule schedule;
+  std::vector<PlanWarning> warnings;
 };
 
 // Throws PlanError when the snapshot has more than one KubeVirt CR (KubeVirt itself then misbehaves).
 Plan make_plan(const cluster::Snapshot& snapshot, const PlanConfig& config, const PlanOptions& options = {});
 
 UpdaterState updater_state(const cluster::Snapshot& snapshot, const PlanConfig& config);
+
+// The migration waves of `migrations` (plan order) under the limits, given what is in flight now:
+// wave 1 shares the limits with the active migrations, later ones start as earlier ones end. The
+// same admission rule (MigrationQueue) decides what `run` starts. Sets each Decision's wave.
+int assign_waves(const std::vector<Decision*>& migrations, const PlanConfig& config, const ActiveMigrations& active);
 
 }  // namespace wu::decide

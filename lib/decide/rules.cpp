@@ -1,6 +1,7 @@
 #include "decide/rules.hpp"
 
 #include "decide/eviction_webhook.hpp"
+#include "decide/launcher_pod.hpp"
 
 namespace wu::decide {
 
@@ -22,7 +23,8 @@ V terminating(const RuleInput& in) {
   return Verdict{Action::None, Reason::Terminating, "being deleted"};
 }
 
-// KubeVirt §2.3 shouldAbort: an update migration is in flight but the change that needed it is gone.
+// shouldAbortMigration (workload-updater.go): an update migration is in flight but the change that
+// needed it is gone.
 V change_aborted(const RuleInput& in) {
   if (in.outdated) return std::nullopt;
   auto it = in.index.unfinished_update_vmims.find(key(in));
@@ -87,6 +89,28 @@ V eviction_disabled(const RuleInput& in) {
                      ", so KubeVirt evicts nothing"};
 }
 
+// sync() (workload-updater.go) looks up each eviction candidate's pod with CurrentVMIPod before it
+// evicts, so the webhook is never asked when there is none. With no pod it goes on with a nil pod:
+// the eviction is never sent (the goroutine dereferences it), and the VMI is drawn again next batch.
+V no_launcher_pod(const RuleInput& in) {
+  if (!in.index.pods_known || current_vmi_pod(in.index.pods, in.vmi)) return std::nullopt;
+  return Verdict{Action::Skip, Reason::NoLauncherPod,
+                 "in KubeVirt's eviction list, but no launcher pod is controlled by it on its node (CurrentVMIPod "
+                 "finds none): KubeVirt's updater dereferences the missing pod, nothing is evicted, and it is never "
+                 "updated"};
+}
+
+// What happens after the VM shuts down: the VM controller's runStrategy (vm.go).
+std::string after_shutdown(const std::string& run_strategy) {
+  if (run_strategy == "Always") return "its VM (runStrategy Always) starts it again on the new launcher";
+  if (run_strategy.empty()) return "it has no VM, so it is gone for good";
+  if (run_strategy == "RerunOnFailure")
+    return "its VM (runStrategy RerunOnFailure) restarts it only after a failure, and a clean shutdown is not one: "
+           "it stays down (a guest that does not shut down within its grace period ends Failed and is restarted)";
+  return "its VM (runStrategy " + run_strategy + ") does not restart it: it stays down";
+}
+
+// virt-api's pod-eviction admitter (pod-eviction-admitter.go, admitLauncherPod).
 V eviction_webhook(const RuleInput& in) {
   const std::string strategy = in.eviction_strategy.empty() ? "none" : in.eviction_strategy;
   switch (eviction_webhook_outcome(in.eviction_strategy, in.migratable)) {
@@ -105,14 +129,7 @@ V eviction_webhook(const RuleInput& in) {
                           strategy + ")"});
     case EvictionOutcome::Allowed: break;
   }
-  if (in.index.pods_known && !in.index.vmis_with_launcher_pod.count(key(in)))
-    return Verdict{Action::Skip, Reason::NoLauncherPod,
-                   "would be evicted, but no virt-launcher pod was found for it; KubeVirt records FailedEvict"};
-  const bool restarts = in.run_strategy == "Always";
-  const std::string after = restarts ? "its VM (runStrategy Always) starts it again on the new launcher"
-                                     : (in.run_strategy.empty() ? "it has no VM, so it is gone for good"
-                                                                : "its VM (runStrategy " + in.run_strategy +
-                                                                      ") does not restart it: it stays down");
+  const std::string after = after_shutdown(in.run_strategy);
   if (in.config.live_migrate_enabled())
     return Verdict{Action::Evict, Reason::NotLiveMigratable, "cannot live-migrate, so it is evicted (shut down); " + after};
   return Verdict{Action::Evict, Reason::LiveMigrateNotEnabled,
@@ -132,6 +149,7 @@ const std::vector<Rule>& rule_chain() {
       {"LiveMigrate", live_migrate},
       {"LiveMigrateOnly", live_migrate_only},
       {"EvictionDisabled", eviction_disabled},
+      {"NoLauncherPod", no_launcher_pod},
       {"EvictionWebhook", eviction_webhook},
   };
   return chain;

@@ -1,7 +1,8 @@
 #pragma once
 // The decision for one VMI as an ordered chain of small named rules, like kubectl drain's pod
 // filters: the first rule that has a verdict decides. The order is KubeVirt's workload updater's
-// (KubeVirt reference §2.3-§2.5), followed by the eviction webhook (§4.1) for the eviction path.
+// (getUpdateData and sync in workload-updater.go), then, for the eviction path, CurrentVMIPod and the
+// eviction webhook (pod-eviction-admitter.go).
 #include <functional>
 #include <optional>
 #include <string>

@@ -1,12 +1,15 @@
 #pragma once
-// Predicates KubeVirt's workload updater evaluates on a VMI (KubeVirt reference §1.2, §2.3), and the
-// cluster-wide indexes it builds once per pass (unfinished VMIMs, active migrations).
+// Predicates KubeVirt's workload updater evaluates on a VMI (isOutdated, doesRequireMigration,
+// shouldAbortMigration in workload-updater.go; IsMigrating in pkg/util/migrations), and the
+// cluster-wide indexes it builds once per pass (unfinished VMIMs, active migrations, launcher pods).
 #include <map>
 #include <set>
 #include <string>
 
 #include "cluster/snapshot.hpp"
 #include "decide/decision.hpp"
+#include "decide/launcher_pod.hpp"
+#include "decide/migration_limits.hpp"
 
 namespace wu::decide {
 
@@ -19,20 +22,19 @@ bool is_migrating(const cluster::Vmi& vmi, cluster::Timestamp now);
 bool is_launcher_outdated(const cluster::Vmi& vmi, const std::string& current_launcher_image);
 // A hotplug or volume change that needs a migration; Trigger::None when there is none.
 Trigger migration_need(const cluster::Vmi& vmi, cluster::Timestamp now);
-// status.migratedVolumes non-empty and no StorageLiveMigratable=False. (KubeVirt also requires every
-// RWO PVC to be listed there; PVCs are not part of the snapshot, so that check is not made.)
+// getUpdateData's volMig: status.migratedVolumes non-empty and ValidateVolumesUpdateMigration
+// (volume-migration.go) passes: no StorageLiveMigratable=False, and every ReadWriteOnce PVC volume in
+// status.volumeStatus is among the migrated volumes.
 bool has_valid_volume_migration(const cluster::Vmi& vmi);
-
-// VMIM phases counted as active migrations for the limits: Scheduling through Running.
-bool vmim_is_running(const cluster::Vmim& m);
-bool vmim_is_final(const cluster::Vmim& m);
+// KubeVirt's count of outdated workloads (getUpdateData's allOutdatedVMIs, the
+// kubevirt_vmi_number_of_outdated metric): Running, not final, not being deleted.
+bool counted_by_kubevirt(const cluster::Vmi& vmi);
 
 struct ClusterIndex {
   std::set<std::string> vmis_with_unfinished_vmim;         // "ns/vmi"
   std::map<std::string, int> unfinished_update_vmims;       // "ns/vmi" -> non-final VMIMs with the WU annotation
-  int active_migrations = 0;                                // cluster-wide, any creator
-  std::map<std::string, int> active_outbound_by_node;       // source node -> active migrations
-  std::set<std::string> vmis_with_launcher_pod;             // "ns/vmi"
+  ActiveMigrations active;                                  // any creator
+  PodsByOwner pods;                                         // launcher pods by controlling VMI UID
   bool pods_known = false;                                  // the snapshot lists launcher pods
 };
 

@@ -38,11 +38,20 @@ nlohmann::json summary_json(const decide::Summary& s) {
 nlohmann::json schedule_json(const decide::Schedule& s) {
   return {{"migrationWaves", s.migration_waves},
           {"evictionBatches", s.eviction_batches},
+          {"evictionBatchesLowerBound", s.eviction_batches_lower_bound},
+          {"evictionBatchesNote", s.lower_bound_why.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.lower_bound_why)},
           {"estimatedDuration", seconds_as_duration(s.estimated_duration_seconds)},
           {"estimatedDurationSeconds", s.estimated_duration_seconds}};
 }
 
 nlohmann::json or_null(const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); }
+
+nlohmann::json warnings_json(const std::vector<decide::PlanWarning>& warnings) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& w : warnings)
+    out.push_back({{"code", w.code}, {"path", or_null(w.path)}, {"message", w.message}, {"hint", or_null(w.hint)}});
+  return out;
+}
 
 nlohmann::json decision_json(const Decision& d) {
   const auto& v = *d.vmi;
@@ -60,6 +69,7 @@ nlohmann::json decision_json(const Decision& d) {
           {"evictionStrategy", or_null(d.eviction_strategy)},
           {"runStrategy", or_null(d.run_strategy)},
           {"afterEviction", or_null(decide::after_eviction_name(d.after_eviction))},
+          {"execution", decide::execution_name(d.execution)},
           {"wave", d.wave == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.wave)},
           {"batch", d.batch == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.batch)}};
 }
@@ -75,6 +85,7 @@ nlohmann::json plan_json(const decide::Plan& plan, const PlanHeader& header) {
           {"strategy", strategy_json(plan, header)},
           {"updater", {{"active", plan.updater.active}, {"reason", plan.updater.reason}}},
           {"summary", summary_json(plan.summary)},
+          {"warnings", warnings_json(plan.warnings)},
           {"vmis", vmis},
           {"schedule", schedule_json(plan.schedule)}};
 }
@@ -89,6 +100,7 @@ void write_plan_json(std::ostream& out, const decide::Plan& plan, const PlanHead
   field("updater", {{"active", plan.updater.active}, {"reason", plan.updater.reason}});
   field("summary", summary_json(plan.summary));
   field("schedule", schedule_json(plan.schedule));
+  field("warnings", warnings_json(plan.warnings));
   out << "  \"vmis\": [";
   bool first = true;
   for (const auto& d : plan.decisions) {
@@ -147,7 +159,8 @@ void write_plan_table(std::ostream& out, const decide::Plan& plan, const PlanHea
   out << "\n"
       << s.vmis << " VMIs, " << s.outdated << " outdated: " << s.live_migrate << " LiveMigrate, " << s.evict
       << " Evict (" << s.stays_down << " stay down), " << s.skip << " Skip, " << s.none << " None. "
-      << sc.migration_waves << " migration wave(s), " << sc.eviction_batches << " eviction batch(es), about "
+      << sc.migration_waves << " migration wave(s), " << (sc.eviction_batches_lower_bound ? "at least " : "")
+      << sc.eviction_batches << " eviction batch(es), about "
       << seconds_as_duration(sc.estimated_duration_seconds) << ".\n";
   std::string methods;
   for (const auto& m : plan.config.methods) methods += (methods.empty() ? "" : ", ") + m;
@@ -157,6 +170,12 @@ void write_plan_table(std::ostream& out, const decide::Plan& plan, const PlanHea
       << plan.config.parallel_migrations_per_cluster << ", parallelOutboundMigrationsPerNode "
       << plan.config.parallel_outbound_migrations_per_node << ".\n";
   if (!plan.updater.active) out << colour.yellow("KubeVirt's workload updater is not active: ") << plan.updater.reason << ".\n";
+  if (sc.eviction_batches_lower_bound) out << "Eviction batches: " << sc.lower_bound_why << ".\n";
+  for (const auto& w : plan.warnings) {
+    out << colour.yellow("Warning (" + w.code + "): ") << w.message << ".";
+    if (!w.hint.empty()) out << " Hint: " << w.hint << ".";
+    out << "\n";
+  }
 }
 
 }  // namespace wu::render

@@ -95,6 +95,7 @@ std::string run_progress_frame(const update::RunProgress& p, const Colour& c, in
   if (p.eta) out << c.dim("  ETA " + human(*p.eta));
   if (p.next_batch_in) out << c.dim("  next eviction batch in " + human(*p.next_batch_in));
   out << "\n";
+  if (!p.paused.empty()) out << c.yellow("paused: ") << p.paused << "\n";
   out << "updated " << c.green(std::to_string(p.updated)) << "  migrating " << p.migrating << "  evicting "
       << p.evicting << "  waiting " << p.waiting << "  stuck " << (p.stuck ? c.red(std::to_string(p.stuck)) : "0")
       << "  stays down " << p.stays_down << "  skipped " << p.skipped << "\n";
@@ -107,7 +108,7 @@ std::string run_progress_frame(const update::RunProgress& p, const Colour& c, in
 int write_disruptive_actions(std::ostream& out, const decide::Plan& plan, const Colour& c) {
   int n = 0;
   for (const auto& d : plan.decisions) {
-    if (d.action != decide::Action::Evict) continue;
+    if (d.execution != decide::Execution::EvictAndShutDown) continue;
     ++n;
     const std::string after = d.after_eviction == decide::AfterEviction::Restart
                                   ? "restarts on the new launcher (runStrategy Always)"

@@ -9,6 +9,8 @@
 
 namespace wu::update {
 
-nlohmann::json migration_for(const std::string& namespace_, const std::string& vmi_name, const std::string& run_id);
+// `target_image`: the launcher image current now (annotation kTargetImageAnnotation; "" leaves it out).
+nlohmann::json migration_for(const std::string& namespace_, const std::string& vmi_name, const std::string& run_id,
+                             const std::string& target_image = {});
 
 }  // namespace wu::update

@@ -1,5 +1,7 @@
 #include "update/preflight.hpp"
 
+#include "decide/kubevirt_gates.hpp"
+
 #include "cluster/resources.hpp"
 #include "decide/plan.hpp"
 #include "kube/resource_path.hpp"
@@ -15,15 +17,22 @@ std::vector<AccessNeed> access_needs(const RunOptions& o, const std::string& kub
     needs.push_back({verb, "", "pods", "", ns, "to follow the virt-launcher pods"});
     needs.push_back({verb, "kubevirt.io", "virtualmachineinstancemigrations", "", "",
                      "to count every migration in the cluster against the limits"});
+    needs.push_back({verb, "kubevirt.io", "kubevirts", "", "",
+                     "to pause while KubeVirt rolls out and to follow its launcher image"});
+    needs.push_back({verb, "apps", "deployments", "", kubevirt_namespace,
+                     "to follow virt-controller's launcher image during the run"});
+    needs.push_back({verb, "apps", "daemonsets", "", kubevirt_namespace,
+                     "to pause while virt-handler rolls out"});
   }
   if (o.dry_run == DryRun::Client) return needs;
   if (o.config.live_migrate_enabled())
     needs.push_back({"create", "kubevirt.io", "virtualmachineinstancemigrations", "", ns, "to start live migrations"});
   if (o.config.evict_enabled())
     needs.push_back({"create", "", "pods", "eviction", ns, "to evict VMIs in batches (the Evict method)"});
-  if (o.cancel_on_interrupt)
+  if (o.cancel_on_interrupt || o.config.live_migrate_enabled())
     needs.push_back({"delete", "kubevirt.io", "virtualmachineinstancemigrations", "", ns,
-                     "to cancel this run's migrations on interrupt (--cancel-on-interrupt)"});
+                     o.cancel_on_interrupt ? "to cancel this run's migrations on interrupt (--cancel-on-interrupt)"
+                                           : "to delete this run's migrations stuck Pending (--pending-timeout)"});
   if (o.dry_run == DryRun::None)
     for (const char* verb : {"get", "create", "update"})
       needs.push_back({verb, "coordination.k8s.io", "leases", "", kubevirt_namespace,
@@ -74,14 +83,9 @@ std::vector<std::string> cluster_problems(const cluster::Snapshot& s,
     return problems;
   }
   const auto& kv = s.kubevirts.front();
-  if (kv.phase != "Deployed")
-    problems.push_back("KubeVirt " + kv.namespace_ + "/" + kv.name + " is " +
-                       (kv.phase.empty() ? std::string("not yet deployed") : "in phase " + kv.phase) +
-                       ", not Deployed: wait until its deployment completes");
-  else if (kv.observed_deployment_id != kv.target_deployment_id)
-    problems.push_back("KubeVirt " + kv.namespace_ + "/" + kv.name +
-                       " is rolling out an update (observedDeploymentID differs from targetDeploymentID): wait until "
-                       "the rollout completes, so that VMIs move to the final launcher image");
+  if (auto why = decide::kubevirt_not_deployed(kv))
+    problems.push_back("KubeVirt " + kv.namespace_ + "/" + kv.name + ": " + *why +
+                       ": wait until its deployment or rollout completes, so that VMIs move to the final launcher image");
   for (const auto& [config, source] : strategies) {
     if (coexist || !problems.empty() || !decide::updater_state(s, config).active) continue;
     std::string methods;

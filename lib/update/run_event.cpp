@@ -24,6 +24,10 @@ const char* event_name(EventType t) {
     case EventType::MigrationCancelled: return "MigrationCancelled";
     case EventType::DryRunAction: return "DryRunAction";
     case EventType::RunFinished: return "RunFinished";
+    case EventType::Paused: return "Paused";
+    case EventType::Resumed: return "Resumed";
+    case EventType::LauncherImageChanged: return "LauncherImageChanged";
+    case EventType::MigrationDeleted: return "MigrationDeleted";
   }
   return "RunStarted";
 }

@@ -28,6 +28,10 @@ enum class EventType {
   MigrationCancelled,  // --cancel-on-interrupt deleted this run's VMIM
   DryRunAction,        // --dry-run: what would be done (and, with server, the answer)
   RunFinished,
+  Paused,              // nothing new starts: KubeVirt rolling out, its own updater switched on, ... (reason)
+  Resumed,             // the pause is over
+  LauncherImageChanged,  // virt-controller's --launcher-image changed: VMIs are judged against the new one
+  MigrationDeleted,    // this run deleted its VMIM that stayed Pending past --pending-timeout (an attempt)
 };
 
 const char* event_name(EventType t);

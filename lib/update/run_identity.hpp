@@ -11,6 +11,9 @@ inline constexpr const char* kManagedByLabel = "app.kubernetes.io/managed-by";
 inline constexpr const char* kManagedByValue = "kubectl-workload_update";
 inline constexpr const char* kRunLabel = "workload-update.kubevirt.io/run";
 inline constexpr const char* kMigrationGenerateName = "workload-update-";
+// On this tool's VMIMs: the launcher image that was current when it was created, so that a VMI is
+// migrated at most once per target image, across restarts of the run.
+inline constexpr const char* kTargetImageAnnotation = "workload-update.kubevirt.io/target-launcher-image";
 // The Lease that keeps two runs from acting at once, in the KubeVirt CR's namespace.
 inline constexpr const char* kLeaseName = "kubectl-workload-update";
 // On the Lease: when the last eviction batch started (RFC 3339), so pacing survives a restart.

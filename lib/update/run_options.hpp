@@ -28,6 +28,10 @@ struct RunOptions {
   std::chrono::milliseconds retry_backoff{20000};      // after a failed attempt; doubles per failure
   std::chrono::milliseconds restart_timeout{600000};   // an evicted runStrategy Always VM must be back by then
   std::optional<std::chrono::milliseconds> timeout;    // the whole run
+  // This run's VMIM still Pending without a target pod after this long is deleted (a failed attempt).
+  std::chrono::milliseconds pending_timeout{600000};
+  // KubeVirt's own updater may act at the same time (--coexist): its switching on does not pause the run.
+  bool coexist = false;
 
   bool cancel_on_interrupt = false;  // delete this run's unfinished VMIMs on SIGINT/SIGTERM
   DryRun dry_run = DryRun::None;

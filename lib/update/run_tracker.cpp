@@ -2,9 +2,12 @@
 
 #include <algorithm>
 
-#include "decide/run_strategy.hpp"
+#include "decide/kubevirt_gates.hpp"
+#include "decide/launcher_pod.hpp"
+#include "decide/migration_limits.hpp"
 #include "decide/vmi_facts.hpp"
 #include "update/run_identity.hpp"
+#include "update/run_rules.hpp"
 
 namespace wu::update {
 
@@ -16,17 +19,10 @@ constexpr auto kCreateExpectation = std::chrono::seconds(30);
 // After this run's VMIM succeeded, how long the VMI may still look outdated (its watch event can lag
 // the VMIM's) before the run acts on it again.
 constexpr auto kSuccessSettle = std::chrono::seconds(10);
-// How long a VMI may look migrating without any VMIM before the run stops waiting for it.
-constexpr auto kStaleMigrationGrace = std::chrono::seconds(15);
 
-// A stopped VMI comes back when its VM says so (KubeVirt reference §5).
-bool restarts(const std::string& run_strategy, const std::string& phase) {
-  if (run_strategy == "Always") return true;
-  return run_strategy == "RerunOnFailure" && phase == "Failed";
-}
-
-// KubeVirt's reason, with what the run saw of the target pod: the pending timeouts of reference §3.3
-// fail an attempt only through "target pod gone", which does not say why on its own.
+// KubeVirt's reason, with what the run saw of the target pod: the pending-pod timeouts
+// (handlePendingPodTimeout in migration.go) fail an attempt only through "target pod gone", which
+// does not say why on its own.
 std::string failure_text(const cluster::Vmim& m, bool target_unschedulable, bool target_stuck_pending) {
   std::string reason = m.failure_reason.empty() ? "no failure reason recorded" : m.failure_reason;
   if (target_unschedulable)
@@ -46,13 +42,8 @@ RunEvent vmi_event(EventType t, const VmiProgress& p) {
   return e;
 }
 
-std::string summary_of(const std::vector<Attempt>& failures) {
-  std::string out;
-  for (const auto& f : failures) {
-    if (!out.empty()) out += "; ";
-    out += (f.migration.empty() ? std::string("eviction") : f.migration) + ": " + f.reason;
-  }
-  return out;
+std::string seconds_text(std::chrono::milliseconds d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
 }
 
 }  // namespace
@@ -78,16 +69,21 @@ bool is_settled(VmiState s) {
          s == VmiState::Gone;
 }
 
-const cluster::LauncherPod* current_pod(const cluster::Snapshot& s, const cluster::Vmi& vmi) {
-  const cluster::LauncherPod* best = nullptr;
-  for (const auto& p : s.pods) {
-    if (p.namespace_ != vmi.namespace_) continue;
-    const bool controlled = !p.owner_vmi_uid.empty() ? p.owner_vmi_uid == vmi.uid : p.vmi_name == vmi.name;
-    if (!controlled || (!vmi.node.empty() && p.node != vmi.node)) continue;
-    if (!best || p.created > best->created || (p.created == best->created && p.name > best->name)) best = &p;
-  }
-  return best;
-}
+struct RunTracker::Candidates {
+  struct Candidate {
+    VmiProgress* p;
+    const cluster::Vmi* v;
+    bool evacuation = false;  // the eviction webhook turns this eviction into a migration
+  };
+  std::vector<Candidate> migrate, evict;
+  std::map<std::string, const cluster::Vmi*> vmi_by_key;
+  std::map<std::string, const cluster::Vm*> vm_by_key;
+  std::map<std::string, std::vector<const cluster::Vmim*>> mine;  // this run's VMIMs per VMI
+  std::set<std::string> with_unfinished_vmim;                      // "ns/vmi", any creator
+  std::set<std::string> target_pod_of;                             // VMIM UIDs with a target pod
+  decide::PodsByOwner pods;
+  std::function<void(SteadyClock::time_point)> wake;
+};
 
 RunTracker::RunTracker(RunOptions options, std::string run_id, EvictionPacer pacer)
     : options_(std::move(options)), run_id_(std::move(run_id)), pacer_(pacer) {}
@@ -98,71 +94,309 @@ std::chrono::milliseconds RunTracker::backoff_after(int failures) const {
   return std::min<std::chrono::milliseconds>(d, kMaxBackoff);
 }
 
-void RunTracker::settle(VmiProgress& p, VmiState s, const std::string& reason, const std::string& message,
-                        std::vector<RunEvent>& out, EventType type) {
-  if (p.state == s && p.reason == reason) return;
-  p.state = s;
-  p.reason = reason;
-  p.message = message;
-  RunEvent e = vmi_event(type, p);
-  e.reason = reason;
-  e.message = message;
-  out.push_back(std::move(e));
+// The cluster under the run: a new launcher image, and the gates that pause it.
+void RunTracker::follow_cluster(const StepInput& in, Step& out) {
+  const auto& s = in.snapshot;
+  if (!s.launcher_image.empty()) {
+    if (!launcher_image_.empty() && s.launcher_image != launcher_image_) {
+      RunEvent e;
+      e.type = EventType::LauncherImageChanged;
+      e.reason = "LauncherImageChanged";
+      e.message = "virt-controller's launcher image changed from " + launcher_image_ + " to " + s.launcher_image +
+                  "; VMIs are judged against the new image from now on";
+      e.data = {{"from", launcher_image_}, {"to", s.launcher_image}};
+      out.events.push_back(std::move(e));
+      // Updated on the old image is outdated on the new one: that work starts again.
+      for (auto& [key, p] : progress_) {
+        if (p.state != VmiState::Updated) continue;
+        p.state = VmiState::Waiting;
+        p.reason.clear();
+        p.evicted_uid.clear();
+        p.evacuation_requested = false;
+        p.down_since.reset();
+        p.retry_after.reset();
+      }
+    }
+    launcher_image_ = s.launcher_image;
+  }
+
+  std::string why, code;
+  if (!s.kubevirts.empty()) {
+    const auto& kv = s.kubevirts.front();
+    if (auto w = decide::kubevirt_not_deployed(kv)) {
+      why = *w;
+      code = run_reason_name(RunReason::KubeVirtNotDeployed);
+    } else if (auto h = decide::virt_handler_rolling(s.virt_handler)) {
+      why = *h;
+      code = run_reason_name(RunReason::VirtHandlerRollingOut);
+    } else if (!options_.coexist && decide::methods_enable_updates(kv.update_methods)) {
+      std::string methods;
+      for (const auto& m : kv.update_methods) methods += (methods.empty() ? "" : ", ") + m;
+      why = "KubeVirt's own workload updater was switched on (the KubeVirt CR's workloadUpdateMethods is [" + methods +
+            "]) and would act on the same VMIs; switch it off again on the HyperConverged CR, or run with --coexist";
+      code = run_reason_name(RunReason::InClusterUpdaterActive);
+    }
+  }
+  if (why != paused_) {
+    RunEvent e;
+    if (!why.empty()) {
+      e.type = EventType::Paused;
+      e.reason = code;
+      e.message = why + "; nothing new starts until that is over";
+    } else {
+      e.type = EventType::Resumed;
+      e.reason = paused_reason_;
+      e.message = "resumed: " + paused_ + " no longer holds";
+    }
+    out.events.push_back(std::move(e));
+    paused_ = why;
+    paused_reason_ = code;
+  }
+  out.paused = paused_;
+}
+
+// Folds this run's VMIMs of the VMI, and their target pods, into its record.
+void RunTracker::observe_migrations(VmiProgress& p, std::vector<const cluster::Vmim*>& list, const StepInput& in,
+                                    Step& out) {
+  std::sort(list.begin(), list.end(), [](const cluster::Vmim* a, const cluster::Vmim* b) {
+    return a->created != b->created ? a->created < b->created : a->name < b->name;
+  });
+  int failed = 0;
+  const cluster::Vmim* unfinished = nullptr;
+  for (const cluster::Vmim* m : list) {
+    if (!m->target_image.empty()) p.migration_images.emplace(m->name, m->target_image);
+    if (p.timed_out_migrations.count(m->name)) continue;  // counted when it was deleted
+    if (m->phase == "Failed") ++failed;
+    if (!decide::vmim_is_final(*m)) {
+      unfinished = m;
+      continue;
+    }
+    if (!p.finished_migrations.insert(m->name).second) continue;
+    RunEvent e = vmi_event(m->phase == "Failed" ? EventType::MigrationFailed : EventType::MigrationSucceeded, p);
+    e.migration = m->name;
+    e.attempt = static_cast<int>(p.finished_migrations.size() + p.timed_out_migrations.size());
+    if (m->phase == "Failed") {
+      const bool current = m->name == p.active_migration;
+      const std::string reason =
+          failure_text(*m, current && p.target_unschedulable, current && p.target_pending && !p.target_left_pending);
+      p.failures.push_back({m->name, "Failed", reason});
+      e.reason = run_reason_name(RunReason::MigrationFailed);
+      e.message = reason;
+      p.retry_after = in.now + backoff_after(failed + p.create_failures + static_cast<int>(p.timed_out_migrations.size()));
+    } else {
+      e.reason = run_reason_name(RunReason::MigrationSucceeded);
+      auto image = p.migration_images.find(m->name);
+      p.succeeded_images.insert(image != p.migration_images.end() ? image->second : launcher_image_);
+      p.retry_after = in.now + kSuccessSettle;  // the VMI's own update may still be on its way
+    }
+    if (m->name == p.active_migration) {
+      p.active_migration.clear();
+      p.active_observed = false;
+      p.target_unschedulable = p.target_pending = p.target_left_pending = false;
+      p.active_since.reset();
+    }
+    out.events.push_back(std::move(e));
+  }
+  p.failed_migrations = std::max(p.failed_migrations, failed);
+  if (!unfinished) return;
+  p.active_migration = unfinished->name;
+  p.active_observed = true;
+  bool has_target_pod = false;
+  for (const auto& pod : in.snapshot.pods) {
+    if (pod.migration_job_uid != unfinished->uid) continue;
+    has_target_pod = true;
+    if (pod.phase == "Pending") p.target_pending = true;
+    else p.target_left_pending = true;
+    if (!pod.unschedulable || p.target_unschedulable) continue;
+    p.target_unschedulable = true;
+    RunEvent e = vmi_event(EventType::TargetPodUnschedulable, p);
+    e.migration = unfinished->name;
+    e.pod = pod.name;
+    e.reason = run_reason_name(RunReason::Unschedulable);
+    e.message = "the target pod cannot be scheduled; KubeVirt fails the attempt after its pending timeout";
+    out.events.push_back(std::move(e));
+  }
+  // Still Pending without a target pod (a ResourceQuota refusing it, KubeVirt's limits full for ever):
+  // it holds one of this run's slots, so after --pending-timeout it is deleted and counted as failed.
+  if (has_target_pod || decide::vmim_is_running(*unfinished)) {
+    p.active_since = p.active_since.value_or(in.now);
+    p.pending_since.reset();
+    return;
+  }
+  if (!p.pending_since) p.pending_since = in.now;
+  if (in.now - *p.pending_since < options_.pending_timeout) return;
+  std::string why;
+  for (const auto& c : unfinished->conditions) why += (why.empty() ? "" : "; ") + c;
+  const std::string reason = "stayed Pending without a target pod for " + seconds_text(options_.pending_timeout) +
+                             " (--pending-timeout): " + (why.empty() ? "no condition of the VMIM says why" : why);
+  p.timed_out_migrations.insert(unfinished->name);
+  p.failures.push_back({unfinished->name, run_reason_name(RunReason::PendingTimeout), reason});
+  p.retry_after = in.now + backoff_after(p.attempts());
+  p.active_migration.clear();
+  p.active_observed = false;
+  p.pending_since.reset();
+  out.delete_migrations.push_back({decide::key_of(p.namespace_, p.name), unfinished->namespace_, unfinished->name});
+  RunEvent e = vmi_event(EventType::MigrationDeleted, p);
+  e.migration = unfinished->name;
+  e.attempt = static_cast<int>(p.finished_migrations.size() + p.timed_out_migrations.size());
+  e.reason = run_reason_name(RunReason::PendingTimeout);
+  e.message = reason + "; deleted";
+  out.events.push_back(std::move(e));
+}
+
+void RunTracker::decide_vmi(VmiProgress& p, const decide::Decision& d, const StepInput& in, Candidates& c, Step& out) {
+  const cluster::Vmi& v = *d.vmi;
+  const std::string key = decide::key_of(v.namespace_, v.name);
+  p.run_strategy = d.run_strategy;
+  if (d.reason != decide::Reason::MigrationInProgress) p.stale_migration_since.reset();
+  if (d.execution != decide::Execution::Nothing) p.action = decide::is_eviction(d.execution) ? "Evict" : "LiveMigrate";
+  const bool settled = p.state == VmiState::Updated || p.state == VmiState::StaysDown || p.state == VmiState::Stuck;
+  if (!settled) observe_migrations(p, c.mine[key], in, out);
+
+  const RunRuleInput input{p, d, v, decide::current_vmi_pod(c.pods, v), c.with_unfinished_vmim.count(key) > 0,
+                           options_, in.now, launcher_image_};
+  const RunTransition t = evaluate_run_rules(input);
+  if (t.follow_eviction) p.evicted_uid = v.uid;
+  if (t.down_now && !p.down_since) p.down_since = in.now;
+  if (t.stale_now && !p.stale_migration_since) p.stale_migration_since = in.now;
+  if (t.wake_at) c.wake(*t.wake_at);
+  if (t.event) {
+    if (p.state != t.state || p.reason != t.reason) {
+      p.state = t.state;
+      p.reason = t.reason;
+      p.message = t.message;
+      RunEvent e = vmi_event(*t.event, p);
+      e.reason = t.reason;
+      e.message = t.message;
+      out.events.push_back(std::move(e));
+    }
+  } else {
+    p.state = t.state;
+    if (!t.reason.empty()) p.reason = t.reason;
+  }
+  if (t.next == Next::Migrate) c.migrate.push_back({&p, &v, false});
+  if (t.next == Next::Evict) c.evict.push_back({&p, &v, d.execution == decide::Execution::EvictForMigration});
+}
+
+// VMIs followed by the run that the plan no longer lists: deleted, or out of the scope's namespace/selector.
+void RunTracker::follow_unlisted(const StepInput& in, const std::set<std::string>& decided, Candidates& c,
+                                 Step& out) {
+  for (auto& [key, p] : progress_) {
+    if (decided.count(key) || is_settled(p.state)) continue;
+    if (c.vmi_by_key.count(key)) continue;  // still there but out of the plan's scope: leave as is
+    auto report = [&](VmiState s, RunReason r, const std::string& message, EventType type) {
+      if (p.state == s && p.reason == run_reason_name(r)) return;
+      p.state = s;
+      p.reason = run_reason_name(r);
+      p.message = message;
+      RunEvent e = vmi_event(type, p);
+      e.reason = p.reason;
+      e.message = message;
+      out.events.push_back(std::move(e));
+    };
+    auto vm_it = c.vm_by_key.find(key);
+    const cluster::Vm* vm = vm_it == c.vm_by_key.end() ? nullptr : vm_it->second;
+    if (!p.evicted_uid.empty()) {
+      if (vm && vm->run_strategy == "Always") {
+        if (!p.down_since) p.down_since = in.now;
+        p.state = VmiState::Restarting;
+        if (in.now - *p.down_since > options_.restart_timeout)
+          report(VmiState::Stuck, RunReason::NotRestarted, "evicted; its VM did not start it again in time",
+                 EventType::VmiStuck);
+        else
+          c.wake(*p.down_since + options_.restart_timeout);
+      } else {
+        report(VmiState::StaysDown, RunReason::StaysDown, "evicted and deleted; nothing starts it again",
+               EventType::VmiStaysDown);
+      }
+      continue;
+    }
+    if (!p.active_migration.empty()) continue;  // its VMIM will fail; KubeVirt deletes it
+    report(VmiState::Gone, RunReason::Deleted, "the VMI was deleted during the run", EventType::VmiGone);
+  }
+}
+
+// The one admission step: migrations within KubeVirt's limits as its migration controller counts them
+// (the rule `plan`'s waves use), evictions as the pacer allows.
+void RunTracker::admit(const StepInput& in, Candidates& c, Step& out) {
+  if (!paused_.empty()) return;
+  const decide::ActiveMigrations active = decide::active_migrations(in.snapshot);
+  decide::MigrationSlots slots;
+  slots.node_limit = static_cast<int>(in.plan.config.parallel_outbound_migrations_per_node);
+  slots.node_used = active.outbound;
+  // This run's own unfinished VMIMs hold a slot even while KubeVirt has not counted them yet (Pending,
+  // or just created and not shown by the watch); other creators' Pending ones do not.
+  int own_waiting = 0;
+  for (const auto& [key, p] : progress_) {
+    if (p.active_migration.empty() || active.in_flight_vmims.count(decide::key_of(p.namespace_, p.active_migration)))
+      continue;
+    ++own_waiting;
+    auto v = c.vmi_by_key.find(key);
+    if (v != c.vmi_by_key.end())
+      for (const auto& node : decide::outbound_nodes(*v->second)) ++slots.node_used[node];
+  }
+  slots.cluster_free = static_cast<int>(options_.max_parallel) - active.in_flight - own_waiting;
+  decide::MigrationQueue queue;
+  for (std::size_t i = 0; i < c.migrate.size(); ++i) queue.add(c.migrate[i].v->node, i);
+  for (std::size_t i : queue.admit(slots)) {
+    const auto& m = c.migrate[i];
+    out.migrate.push_back({decide::key_of(m.v->namespace_, m.v->name), m.v->namespace_, m.v->name, m.v->uid,
+                           m.p->attempts() + 1, launcher_image_});
+  }
+
+  // Evictions: one batch when the pacer allows it; its slot is used even if every eviction fails.
+  if (c.evict.empty()) return;
+  const std::int64_t allowed = pacer_.allowed(in.wall_now);
+  if (allowed > 0) {
+    pacer_.start_batch(in.wall_now);
+    const std::size_t n = std::min<std::size_t>(c.evict.size(), static_cast<std::size_t>(allowed));
+    RunEvent e;
+    e.type = EventType::EvictionBatchStarted;
+    e.message = "evicting " + std::to_string(n) + " of " + std::to_string(c.evict.size()) + " waiting";
+    e.data = {{"size", n}, {"waiting", c.evict.size()}};
+    out.events.push_back(std::move(e));
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& ev = c.evict[i];
+      const cluster::LauncherPod* pod = decide::current_vmi_pod(c.pods, *ev.v);
+      out.evict.push_back({decide::key_of(ev.v->namespace_, ev.v->name), ev.v->namespace_, ev.v->name, ev.v->uid,
+                           pod ? pod->name : "", ev.evacuation});
+      ev.p->state = VmiState::ShuttingDown;
+    }
+  }
+  if (auto at = pacer_.next_batch_at(in.wall_now)) c.wake(in.now + std::chrono::seconds(*at - in.wall_now));
 }
 
 Step RunTracker::step(const StepInput& in) {
   Step out;
   const auto& s = in.snapshot;
-  auto wake = [&](SteadyClock::time_point t) {
+  Candidates c;
+  c.wake = [&out](SteadyClock::time_point t) {
     if (!out.wake_at || t < *out.wake_at) out.wake_at = t;
   };
+  follow_cluster(in, out);
 
-  // This run's VMIMs per VMI; every creator's unfinished ones for the limits.
-  std::map<std::string, std::vector<const cluster::Vmim*>> mine;
-  std::map<std::string, const cluster::Vmi*> vmi_by_key;
-  for (const auto& v : s.vmis) vmi_by_key[decide::key_of(v.namespace_, v.name)] = &v;
-  std::map<std::string, const cluster::Vm*> vm_by_key;
-  for (const auto& vm : s.vms) vm_by_key[decide::key_of(vm.namespace_, vm.name)] = &vm;
-  int in_flight = 0;
-  std::map<std::string, int> outbound;  // source node -> unfinished migrations
+  for (const auto& v : s.vmis) c.vmi_by_key[decide::key_of(v.namespace_, v.name)] = &v;
+  for (const auto& vm : s.vms) c.vm_by_key[decide::key_of(vm.namespace_, vm.name)] = &vm;
+  c.pods = decide::pods_by_owner(s.pods);
   std::set<std::string> seen_names;
-  std::set<std::string> with_unfinished_vmim;  // "ns/vmi", any creator
   for (const auto& m : s.vmims) {
     const std::string key = decide::key_of(m.namespace_, m.vmi_name);
-    if (made_by_run(m.labels, run_id_)) mine[key].push_back(&m);
+    if (made_by_run(m.labels, run_id_)) c.mine[key].push_back(&m);
     seen_names.insert(decide::key_of(m.namespace_, m.name));
-    if (decide::vmim_is_final(m)) continue;
-    with_unfinished_vmim.insert(key);
-    ++in_flight;
-    std::string node = m.source_node;
-    if (node.empty()) {
-      auto it = vmi_by_key.find(key);
-      if (it != vmi_by_key.end()) node = it->second->node;
-    }
-    if (!node.empty()) ++outbound[node];
+    if (!decide::vmim_is_final(m)) c.with_unfinished_vmim.insert(key);
   }
-  // Migrations this run created that the watch has not shown yet count too (like KubeVirt's expectations).
+  // A created VMIM the watch has not shown yet (KubeVirt's expectations): waited for a while; seen once
+  // and gone (deleted by someone), or never shown: the run stops waiting for it.
   for (auto& [key, p] : progress_) {
     if (p.active_migration.empty() || seen_names.count(decide::key_of(p.namespace_, p.active_migration))) continue;
     if (p.active_observed || (p.active_since && in.now - *p.active_since > kCreateExpectation)) {
-      // Seen once and gone (deleted by someone), or never shown: stop waiting for it.
       p.active_migration.clear();
       p.active_observed = false;
-      continue;
+      p.pending_since.reset();
     }
-    ++in_flight;
-    auto it = vmi_by_key.find(key);
-    if (it != vmi_by_key.end()) ++outbound[it->second->node];
   }
 
-  struct Candidate {
-    VmiProgress* p;
-    const cluster::Vmi* v;
-    bool evacuation = false;  // the eviction webhook turns this eviction into a migration
-  };
-  std::vector<Candidate> to_migrate, to_evict;
   std::set<std::string> decided;
-
   for (const auto& d : in.plan.decisions) {
     const cluster::Vmi& v = *d.vmi;
     const std::string key = decide::key_of(v.namespace_, v.name);
@@ -176,261 +410,12 @@ Step RunTracker::step(const StepInput& in) {
       fresh.uid = v.uid;
       it = progress_.emplace(key, std::move(fresh)).first;
     }
-    VmiProgress& p = it->second;
-    p.run_strategy = d.run_strategy;
-    if (d.reason != decide::Reason::MigrationInProgress) p.stale_migration_since.reset();
-    if (p.state == VmiState::Updated || p.state == VmiState::StaysDown || p.state == VmiState::Stuck) continue;
-
-    // What happened to this run's migrations of it.
-    auto& list = mine[key];
-    std::sort(list.begin(), list.end(), [](const cluster::Vmim* a, const cluster::Vmim* b) {
-      return a->created != b->created ? a->created < b->created : a->name < b->name;
-    });
-    int failed = 0;
-    const cluster::Vmim* unfinished = nullptr;
-    for (const cluster::Vmim* m : list) {
-      if (m->phase == "Failed") ++failed;
-      if (!decide::vmim_is_final(*m)) {
-        unfinished = m;
-        continue;
-      }
-      if (!p.finished_migrations.insert(m->name).second) continue;
-      RunEvent e = vmi_event(m->phase == "Failed" ? EventType::MigrationFailed : EventType::MigrationSucceeded, p);
-      e.migration = m->name;
-      e.attempt = static_cast<int>(p.finished_migrations.size());
-      if (m->phase == "Failed") {
-        const bool current = m->name == p.active_migration;
-        const std::string reason = failure_text(*m, current && p.target_unschedulable,
-                                                current && p.target_pending && !p.target_left_pending);
-        p.failures.push_back({m->name, "Failed", reason});
-        e.reason = "MigrationFailed";
-        e.message = reason;
-        p.retry_after = in.now + backoff_after(failed + p.create_failures);
-      } else {
-        e.reason = "MigrationSucceeded";
-        p.retry_after = in.now + kSuccessSettle;  // the VMI's own update may still be on its way
-      }
-      if (m->name == p.active_migration) {
-        p.active_migration.clear();
-        p.active_observed = false;
-        p.target_unschedulable = p.target_pending = p.target_left_pending = false;
-      }
-      out.events.push_back(std::move(e));
-    }
-    p.failed_migrations = std::max(p.failed_migrations, failed);
-    if (unfinished) {
-      p.active_migration = unfinished->name;
-      p.active_observed = true;
-      for (const auto& pod : s.pods) {
-        if (pod.migration_job_uid != unfinished->uid) continue;
-        if (pod.phase == "Pending") p.target_pending = true;
-        else p.target_left_pending = true;
-        if (!pod.unschedulable || p.target_unschedulable) continue;
-        p.target_unschedulable = true;
-        RunEvent e = vmi_event(EventType::TargetPodUnschedulable, p);
-        e.migration = unfinished->name;
-        e.pod = pod.name;
-        e.reason = "Unschedulable";
-        e.message = "the target pod cannot be scheduled; KubeVirt fails the attempt after its pending timeout";
-        out.events.push_back(std::move(e));
-      }
-    }
-
-    // An eviction of ours is followed until the VM is back or known to stay down.
-    if (!p.evicted_uid.empty()) {
-      if (v.uid != p.evicted_uid) {
-        if (decide::is_running(v) && !d.outdated) {
-          settle(p, VmiState::Updated, "Restarted", "its VM started it again on the current launcher image", out.events,
-                 EventType::VmiRestarted);
-          continue;
-        }
-        if (!p.down_since) p.down_since = in.now;
-        p.state = VmiState::Restarting;
-      } else if (decide::is_final(v)) {
-        if (!restarts(d.run_strategy, v.phase)) {
-          settle(p, VmiState::StaysDown, "StaysDown",
-                 d.run_strategy.empty() ? "evicted; it has no VM, so nothing starts it again"
-                                        : "evicted; its VM (runStrategy " + d.run_strategy + ") does not start it again",
-                 out.events, EventType::VmiStaysDown);
-          continue;
-        }
-        if (!p.down_since) p.down_since = in.now;
-        p.state = VmiState::Restarting;
-      } else {
-        p.state = VmiState::ShuttingDown;
-      }
-      if (p.state == VmiState::Restarting && p.down_since) {
-        if (in.now - *p.down_since > options_.restart_timeout) {
-          settle(p, VmiState::Stuck, "NotRestarted",
-                 "evicted; its VM (runStrategy " + d.run_strategy + ") did not start it again in time", out.events,
-                 EventType::VmiStuck);
-          continue;
-        }
-        wake(*p.down_since + options_.restart_timeout);
-      }
-      continue;
-    }
-
-    if (!p.active_migration.empty()) {  // created, or in flight: nothing new until it ends
-      p.state = VmiState::Migrating;
-      continue;
-    }
-
-    switch (d.action) {
-      case decide::Action::None:
-        if (d.reason == decide::Reason::UpToDate) {
-          if (!p.finished_migrations.empty())
-            settle(p, VmiState::Updated, "Migrated", "live-migrated to a launcher pod with the current image",
-                   out.events, EventType::VmiUpdated);
-          else if (p.evacuation_requested)
-            settle(p, VmiState::Updated, "Evacuated",
-                   "KubeVirt live-migrated it to a launcher pod with the current image after the eviction request",
-                   out.events, EventType::VmiUpdated);
-          else
-            settle(p, VmiState::Updated, "UpdatedElsewhere", "runs the current launcher image (updated by someone else)",
-                   out.events, EventType::VmiUpdated);
-        } else {
-          settle(p, VmiState::Skipped, decide::reason_name(d.reason), d.message, out.events, EventType::VmiSkipped);
-        }
-        continue;
-      case decide::Action::Skip:
-        if (d.reason == decide::Reason::MigrationInProgress && with_unfinished_vmim.count(key)) {
-          p.state = VmiState::Evacuating;  // someone else's migration (or KubeVirt's evacuation): wait for its end
-          p.reason = decide::reason_name(d.reason);
-          continue;
-        }
-        // MigrationInProgress with no VMIM: usually the VMI's update lagging its VMIM's by a moment; if it
-        // lasts, a stale migrationState that nothing will end, so it is skipped (and re-evaluated while the
-        // run goes on).
-        if (d.reason == decide::Reason::MigrationInProgress) {
-          if (!p.stale_migration_since) p.stale_migration_since = in.now;
-          if (in.now - *p.stale_migration_since < kStaleMigrationGrace) {
-            p.state = VmiState::Evacuating;
-            wake(*p.stale_migration_since + kStaleMigrationGrace);
-            continue;
-          }
-        }
-        settle(p, VmiState::Skipped, decide::reason_name(d.reason), d.message, out.events, EventType::VmiSkipped);
-        continue;
-      default: break;
-    }
-
-    const bool by_eviction =
-        d.action == decide::Action::Evict || d.reason == decide::Reason::EvictionTriggersMigration;
-    p.action = by_eviction ? "Evict" : "LiveMigrate";
-    // Attempts used up: stuck now, not after one more backoff.
-    if (!by_eviction && p.failed_migrations + p.create_failures >= options_.max_attempts) {
-      settle(p, VmiState::Stuck, "MigrationFailed",
-             "its last " + std::to_string(p.failed_migrations + p.create_failures) +
-                 " migration attempts failed: " + summary_of(p.failures),
-             out.events, EventType::VmiStuck);
-      continue;
-    }
-    if (by_eviction && p.refused_evictions >= options_.max_attempts) {
-      settle(p, VmiState::Stuck, "EvictionRefused",
-             "its last " + std::to_string(p.refused_evictions) + " evictions were refused: " + summary_of(p.failures),
-             out.events, EventType::VmiStuck);
-      continue;
-    }
-    if (p.retry_after && in.now < *p.retry_after) {
-      p.state = VmiState::Waiting;
-      wake(*p.retry_after);
-      continue;
-    }
-    if (!by_eviction) {
-      p.state = VmiState::Waiting;
-      to_migrate.push_back({&p, &v});
-      continue;
-    }
-    if (!v.evacuation_node.empty()) {  // marked for evacuation: KubeVirt (or an external actor) has it
-      p.state = VmiState::Evacuating;
-      continue;
-    }
-    const cluster::LauncherPod* pod = current_pod(s, v);
-    if (pod && pod->deleting) {  // being evicted already (by an earlier run of ours, or anyone): follow it
-      p.evicted_uid = v.uid;
-      p.state = VmiState::ShuttingDown;
-      continue;
-    }
-    if (!pod) {
-      settle(p, VmiState::Skipped, "NoLauncherPod", "no virt-launcher pod found to evict", out.events,
-             EventType::VmiSkipped);
-      continue;
-    }
-    // Only shutdowns need the user's yes; an eviction KubeVirt turns into a migration does not.
-    if (d.action == decide::Action::Evict && options_.confirmed_evictions &&
-        !options_.confirmed_evictions->count(v.uid)) {
-      settle(p, VmiState::Skipped, "NotConfirmed",
-             "would be evicted, but it was not in the list confirmed at the start; run again to confirm it", out.events,
-             EventType::VmiSkipped);
-      continue;
-    }
-    p.state = VmiState::Waiting;
-    to_evict.push_back({&p, &v, d.reason == decide::Reason::EvictionTriggersMigration});
+    decide_vmi(it->second, d, in, c, out);
   }
+  follow_unlisted(in, decided, c, out);
+  if (!in.stopping) admit(in, c, out);
 
-  // VMIs followed by the run that the plan no longer lists: deleted, or out of the scope's namespace/selector.
-  for (auto& [key, p] : progress_) {
-    if (decided.count(key) || is_settled(p.state)) continue;
-    auto vit = vmi_by_key.find(key);
-    if (vit != vmi_by_key.end()) continue;  // still there but out of the plan's scope: leave as is
-    auto vm = vm_by_key.find(key);
-    if (!p.evicted_uid.empty()) {
-      if (vm != vm_by_key.end() && vm->second->run_strategy == "Always") {
-        if (!p.down_since) p.down_since = in.now;
-        p.state = VmiState::Restarting;
-        if (in.now - *p.down_since > options_.restart_timeout)
-          settle(p, VmiState::Stuck, "NotRestarted", "evicted; its VM did not start it again in time", out.events,
-                 EventType::VmiStuck);
-        else
-          wake(*p.down_since + options_.restart_timeout);
-      } else {
-        settle(p, VmiState::StaysDown, "StaysDown", "evicted and deleted; nothing starts it again", out.events,
-               EventType::VmiStaysDown);
-      }
-      continue;
-    }
-    if (!p.active_migration.empty()) continue;  // its VMIM will fail; KubeVirt deletes it
-    settle(p, VmiState::Gone, "Deleted", "the VMI was deleted during the run", out.events, EventType::VmiGone);
-  }
-
-  if (!in.stopping) {
-    // Migrations: in plan order, while the cluster (all creators) and the source node have room.
-    int room = static_cast<int>(options_.max_parallel) - in_flight;
-    const int node_limit = static_cast<int>(in.plan.config.parallel_outbound_migrations_per_node);
-    for (const auto& c : to_migrate) {
-      if (room <= 0) break;
-      if (outbound[c.v->node] >= node_limit) continue;
-      ++outbound[c.v->node];
-      --room;
-      const int attempt = c.p->failed_migrations + c.p->create_failures + 1;
-      out.migrate.push_back({decide::key_of(c.v->namespace_, c.v->name), c.v->namespace_, c.v->name, c.v->uid, attempt});
-    }
-    // Evictions: one batch when the pacer allows it; its slot is used even if every eviction fails.
-    if (!to_evict.empty()) {
-      const std::int64_t allowed = pacer_.allowed(in.wall_now);
-      if (allowed > 0) {
-        pacer_.start_batch(in.wall_now);
-        const std::size_t n = std::min<std::size_t>(to_evict.size(), static_cast<std::size_t>(allowed));
-        RunEvent e;
-        e.type = EventType::EvictionBatchStarted;
-        e.message = "evicting " + std::to_string(n) + " of " + std::to_string(to_evict.size()) + " waiting";
-        e.data = {{"size", n}, {"waiting", to_evict.size()}};
-        out.events.push_back(std::move(e));
-        for (std::size_t i = 0; i < n; ++i) {
-          const auto& c = to_evict[i];
-          const cluster::LauncherPod* pod = current_pod(s, *c.v);
-          out.evict.push_back({decide::key_of(c.v->namespace_, c.v->name), c.v->namespace_, c.v->name, c.v->uid,
-                               pod ? pod->name : "", c.evacuation});
-          c.p->state = VmiState::ShuttingDown;
-        }
-      }
-      if (auto at = pacer_.next_batch_at(in.wall_now))
-        wake(in.now + std::chrono::seconds(*at - in.wall_now));
-    }
-  }
-
-  out.done = !in.stopping && out.migrate.empty() && out.evict.empty() &&
+  out.done = !in.stopping && out.migrate.empty() && out.evict.empty() && out.delete_migrations.empty() &&
              std::all_of(progress_.begin(), progress_.end(), [](const auto& kv) { return is_settled(kv.second.state); });
   return out;
 }
@@ -440,6 +425,8 @@ void RunTracker::migration_created(const MigrationAction& a, const std::string& 
   p.active_migration = name;
   p.active_observed = false;
   p.active_since = SteadyClock::now();
+  p.pending_since.reset();
+  if (!a.target_image.empty()) p.migration_images[name] = a.target_image;
   p.state = VmiState::Migrating;
 }
 
@@ -448,13 +435,13 @@ RunEvent RunTracker::migration_not_created(const MigrationAction& a, const std::
   auto& p = progress_[a.key];
   if (refused) {
     ++p.create_failures;
-    p.failures.push_back({"", "CreateFailed", error});
+    p.failures.push_back({"", run_reason_name(RunReason::CreateFailed), error});
   }
-  p.retry_after = now + backoff_after(std::max(1, p.failed_migrations + p.create_failures));
+  p.retry_after = now + backoff_after(std::max(1, p.attempts()));
   p.state = VmiState::Waiting;
   RunEvent e = vmi_event(EventType::ActionFailed, p);
   e.attempt = a.attempt;
-  e.reason = "CreateFailed";
+  e.reason = run_reason_name(RunReason::CreateFailed);
   e.message = "creating the migration failed: " + error;
   return e;
 }
@@ -497,13 +484,9 @@ RunEvent RunTracker::eviction_not_sent(const EvictionAction& a, const std::strin
   p.state = VmiState::Waiting;  // no answer: not counted; the next batch tries again
   RunEvent e = vmi_event(EventType::ActionFailed, p);
   e.pod = a.pod;
-  e.reason = "EvictionNotSent";
+  e.reason = run_reason_name(RunReason::EvictionNotSent);
   e.message = "the eviction request failed: " + error;
   return e;
-}
-
-void RunTracker::batch_sent(cluster::Timestamp at) {
-  if (!pacer_.last_batch || at > *pacer_.last_batch) pacer_.last_batch = at;
 }
 
 std::vector<std::pair<std::string, std::string>> RunTracker::unfinished_migrations() const {

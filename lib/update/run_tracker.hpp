@@ -6,6 +6,7 @@
 // this run's labelled VMIMs (attempts), terminating launcher pods and evacuation marks (evictions in
 // hand), and the eviction pacer's last batch (kept in the Lease by the runner).
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -15,12 +16,14 @@
 #include "cluster/snapshot.hpp"
 #include "decide/plan.hpp"
 #include "kube/eviction.hpp"
-#include "update/eviction_pacer.hpp"
+#include "decide/eviction_pacer.hpp"
 #include "update/run_event.hpp"
 #include "update/run_options.hpp"
+#include "update/run_reason.hpp"
 
 namespace wu::update {
 
+using decide::EvictionPacer;
 using SteadyClock = std::chrono::steady_clock;
 
 enum class VmiState {
@@ -67,12 +70,24 @@ struct VmiProgress {
   bool target_left_pending = false;   // ... and later past Pending
   std::optional<SteadyClock::time_point> retry_after;
   std::optional<SteadyClock::time_point> down_since;
-  std::optional<SteadyClock::time_point> stale_migration_since;  // shown migrating with no VMIM since  // stopped after our eviction, waiting for a restart
+  std::optional<SteadyClock::time_point> stale_migration_since;  // shown migrating with no VMIM since
+  std::optional<SteadyClock::time_point> pending_since;  // its VMIM seen Pending without a target pod since
+  std::set<std::string> timed_out_migrations;  // this run's VMIMs it deleted after --pending-timeout
+  std::map<std::string, std::string> migration_images;  // this run's VMIM -> the launcher image it targeted
+  std::set<std::string> succeeded_images;  // target images of this run's migrations of it that succeeded
+  int attempts() const {
+    return failed_migrations + create_failures + static_cast<int>(timed_out_migrations.size());
+  }
 };
 
 struct MigrationAction {
   std::string key, namespace_, vmi, vmi_uid;
   int attempt = 1;
+  std::string target_image;  // the launcher image current when it was decided
+};
+
+struct MigrationDeletion {
+  std::string key, namespace_, name;
 };
 
 struct EvictionAction {
@@ -89,11 +104,13 @@ struct StepInput {
 };
 
 struct Step {
+  std::vector<MigrationDeletion> delete_migrations;  // this run's VMIMs Pending past --pending-timeout
   std::vector<MigrationAction> migrate;
   std::vector<EvictionAction> evict;  // one batch; the pacer has recorded it
   std::vector<RunEvent> events;
   bool done = false;                  // every VMI in scope is settled
   std::optional<SteadyClock::time_point> wake_at;  // the next time-based change (backoff, batch, restart timeout)
+  std::string paused;                 // why nothing new starts now ("" = not paused)
 };
 
 class RunTracker {
@@ -113,28 +130,30 @@ class RunTracker {
                                  SteadyClock::time_point now);
   RunEvent eviction_answered(const EvictionAction& a, const kube::EvictionOutcome& outcome, SteadyClock::time_point now);
   RunEvent eviction_not_sent(const EvictionAction& a, const std::string& error);
-  // The batch's last eviction went out at `at`: the next batch waits a full interval from then, so the
-  // API server never sees more than a batch per interval even when requests were held back on the way.
-  void batch_sent(cluster::Timestamp at);
 
   const std::map<std::string, VmiProgress>& progress() const { return progress_; }
   const EvictionPacer& pacer() const { return pacer_; }
   const std::string& run_id() const { return run_id_; }
+  const std::string& paused() const { return paused_; }
   // This run's unfinished VMIMs, for --cancel-on-interrupt: (namespace, name).
   std::vector<std::pair<std::string, std::string>> unfinished_migrations() const;
 
  private:
-  void settle(VmiProgress& p, VmiState s, const std::string& reason, const std::string& message, std::vector<RunEvent>& out,
-              EventType type);
+  struct Candidates;
+  void follow_cluster(const StepInput& in, Step& out);
+  void observe_migrations(VmiProgress& p, std::vector<const cluster::Vmim*>& mine, const StepInput& in, Step& out);
+  void decide_vmi(VmiProgress& p, const decide::Decision& d, const StepInput& in, Candidates& c, Step& out);
+  void follow_unlisted(const StepInput& in, const std::set<std::string>& decided, Candidates& c, Step& out);
+  void admit(const StepInput& in, Candidates& c, Step& out);
   std::chrono::milliseconds backoff_after(int failures) const;
 
   RunOptions options_;
   std::string run_id_;
   EvictionPacer pacer_;
   std::map<std::string, VmiProgress> progress_;  // "ns/name"; every VMI that was outdated while in scope
+  std::string launcher_image_;                   // the current launcher image as last seen
+  std::string paused_;                           // why nothing new starts ("" = it does)
+  std::string paused_reason_;
 };
-
-// The VMI's current launcher pod (KubeVirt reference §1.3): the newest pod it controls on its node.
-const cluster::LauncherPod* current_pod(const cluster::Snapshot& s, const cluster::Vmi& vmi);
 
 }  // namespace wu::update

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "cluster/resources.hpp"
+#include "decide/launcher_pod.hpp"
 #include "decide/vmi_facts.hpp"
 #include "update/migration_object.hpp"
 #include "update/run_identity.hpp"
@@ -28,8 +29,10 @@ Runner::~Runner() {
 }
 
 void Runner::connect() {
+  const std::string kv_namespace = config_.kubevirts.empty() ? std::string() : config_.kubevirts.front().namespace_;
   cache_ = std::make_unique<cluster::LiveCache>(
-      client_, cluster::LiveCacheScope{options_.namespace_, options_.label_selector, options_.chunk_size}, [this] {
+      client_, cluster::LiveCacheScope{options_.namespace_, options_.label_selector, options_.chunk_size, kv_namespace},
+      [this] {
         {
           std::lock_guard lock(wake_mu_);
           changed_ = true;
@@ -42,9 +45,14 @@ void Runner::connect() {
 void Runner::confirm_evictions(std::set<std::string> vmi_uids) { options_.confirmed_evictions = std::move(vmi_uids); }
 
 cluster::Snapshot Runner::current() {
+  // The KubeVirt CR, the launcher image and virt-handler as the watches show them now; what was read at
+  // the start only where they cannot be followed.
   cluster::Snapshot s = cache_->snapshot();
-  s.kubevirts = config_.kubevirts;
-  s.launcher_image = config_.launcher_image;
+  if (s.kubevirts.empty()) {
+    s.kubevirts = config_.kubevirts;
+    s.kubevirt_objects = config_.kubevirt_objects;
+  }
+  if (s.launcher_image.empty()) s.launcher_image = config_.launcher_image;
   return s;
 }
 
@@ -79,10 +87,34 @@ void Runner::emit(const RunEvent& e) {
 
 void Runner::execute(const Step& step, RunTracker& tracker) {
   kube::WriteOptions write;
+  for (const auto& d : step.delete_migrations) {
+    try {
+      client_.remove(cluster::kVmims.in(d.namespace_).named(d.name));
+    } catch (const kube::CancelledError&) {
+      throw;
+    } catch (const kube::ApiError& err) {
+      if (kube::is_not_found(err)) continue;
+      RunEvent e;
+      e.type = EventType::ActionFailed;
+      e.namespace_ = d.namespace_;
+      e.migration = d.name;
+      e.reason = run_reason_name(RunReason::PendingTimeout);
+      e.message = std::string("could not delete the migration: ") + err.what();
+      emit(e);
+    } catch (const kube::KubeError& err) {
+      RunEvent e;
+      e.type = EventType::ActionFailed;
+      e.namespace_ = d.namespace_;
+      e.migration = d.name;
+      e.reason = run_reason_name(RunReason::PendingTimeout);
+      e.message = std::string("could not delete the migration: ") + err.what();
+      emit(e);
+    }
+  }
   for (const auto& a : step.migrate) {
     try {
-      const nlohmann::json created =
-          client_.create(cluster::kVmims.in(a.namespace_), migration_for(a.namespace_, a.vmi, tracker.run_id()), write);
+      const nlohmann::json created = client_.create(
+          cluster::kVmims.in(a.namespace_), migration_for(a.namespace_, a.vmi, tracker.run_id(), a.target_image), write);
       const std::string name = created["metadata"].value("name", "");
       tracker.migration_created(a, name);
       RunEvent e;
@@ -116,7 +148,6 @@ void Runner::execute(const Step& step, RunTracker& tracker) {
       emit(tracker.eviction_not_sent(a, err.what()));
     }
   }
-  if (!step.evict.empty()) tracker.batch_sent(wall_now());
 }
 
 void Runner::refresh_unwatchable(const RunTracker& tracker, const cluster::Snapshot& snap) {
@@ -165,6 +196,7 @@ RunProgress Runner::progress_of(const RunTracker& tracker, Clock::time_point sta
     }
     if (!is_settled(v.state) && v.action != "Evict") ++migrations_left;
   }
+  p.paused = tracker.paused();
   if (migrations_timed_ > 0 && options_.max_parallel > 0) {
     const auto avg = migration_time_total_ / migrations_timed_;
     const int rounds = (migrations_left + static_cast<int>(options_.max_parallel) - 1) / static_cast<int>(options_.max_parallel);
@@ -202,7 +234,9 @@ RunReport Runner::run(std::stop_token interrupt) {
                   {"batchSize", options_.config.batch_eviction_size},
                   {"batchIntervalSeconds", options_.config.batch_eviction_interval_ns / 1000000000LL},
                   {"maxParallel", options_.max_parallel},
-                  {"maxAttempts", options_.max_attempts}};
+                  {"maxAttempts", options_.max_attempts},
+                  {"pendingTimeoutSeconds", std::chrono::duration_cast<std::chrono::seconds>(options_.pending_timeout).count()},
+                  {"coexist", options_.coexist}};
     emit(start);
     std::stop_callback wake_on_interrupt(interrupt, [this] {
       {
@@ -237,8 +271,6 @@ RunReport Runner::run(std::stop_token interrupt) {
       // batch inside the same interval.
       if (!step.evict.empty()) lease.renew(run_id, "Running", tracker.pacer().last_batch);
       execute(step, tracker);
-      // Pacing counts from the batch's last eviction; kept in the Lease in case this process dies now.
-      if (!step.evict.empty()) lease.renew(run_id, "Running", tracker.pacer().last_batch);
       refresh_unwatchable(tracker, snap);
       if (hooks_.on_progress) hooks_.on_progress(progress_of(tracker, started));
       if (step.done) break;
@@ -299,8 +331,8 @@ RunReport Runner::dry_run() {
   const bool server = options_.dry_run == DryRun::Server;
   for (const auto& d : plan.decisions) {
     const cluster::Vmi& v = *d.vmi;
-    const bool migrate = d.action == decide::Action::LiveMigrate && d.reason != decide::Reason::EvictionTriggersMigration;
-    const bool evict = d.action == decide::Action::Evict || d.reason == decide::Reason::EvictionTriggersMigration;
+    const bool migrate = d.execution == decide::Execution::CreateMigration;
+    const bool evict = decide::is_eviction(d.execution);
     ReportEntry entry{v.namespace_, v.name, "", migrate ? "LiveMigrate" : evict ? "Evict" : "", decide::reason_name(d.reason),
                       d.message, {}};
     if (!migrate && !evict) {
@@ -323,11 +355,12 @@ RunReport Runner::dry_run() {
         if (migrate) {
           kube::WriteOptions w;
           w.dry_run = true;
-          client_.create(cluster::kVmims.in(v.namespace_), migration_for(v.namespace_, v.name, "dry-run"), w);
+          client_.create(cluster::kVmims.in(v.namespace_), migration_for(v.namespace_, v.name, "dry-run", snap.launcher_image),
+                         w);
           e.reason = "Accepted";
           e.message = "the server accepted the migration (dryRun=All)";
         } else {
-          const cluster::LauncherPod* pod = current_pod(snap, v);
+          const cluster::LauncherPod* pod = decide::current_vmi_pod(snap.pods, v);
           if (!pod) throw kube::KubeError("no virt-launcher pod found");
           e.pod = pod->name;
           kube::EvictOptions eo;
@@ -335,7 +368,7 @@ RunReport Runner::dry_run() {
           const auto outcome = client_.evict(v.namespace_, pod->name, eo);
           e.reason = kube::to_string(outcome.result);
           const bool fine = outcome.result == kube::EvictionResult::Started ||
-                            (d.reason == decide::Reason::EvictionTriggersMigration &&
+                            (d.execution == decide::Execution::EvictForMigration &&
                              outcome.result == kube::EvictionResult::EvacuationTriggered);
           e.message = fine ? "the server accepted the eviction (dryRun=All)" : "refused: " + outcome.message;
           if (!fine) ++report.refused_dry_run_actions;

@@ -34,6 +34,7 @@ struct RunProgress {
   std::optional<std::chrono::seconds> eta;
   std::optional<std::chrono::seconds> next_batch_in;
   std::chrono::milliseconds elapsed{0};
+  std::string paused;  // why nothing new starts ("" = not paused)
 };
 
 struct RunHooks {

@@ -106,7 +106,7 @@ TEST_CASE("label selectors") {
   CHECK_THROWS_AS(LabelSelector::parse("a b=c"), SelectorError);
 }
 
-TEST_CASE("plan configuration: HCO first, else KubeVirt; limits from either, else 5 and 2") {
+TEST_CASE("plan configuration: the KubeVirt CR, as virt-controller reads it; HCO only without one") {
   Snapshot none;
   auto d = plan_config_from(none, {});
   CHECK(d.config.methods.empty());
@@ -130,11 +130,40 @@ TEST_CASE("plan configuration: HCO first, else KubeVirt; limits from either, els
      "kind":"HyperConverged","metadata":{"name":"kubevirt-hyperconverged","namespace":"openshift-cnv"},
      "spec":{"liveMigrationConfig":{"parallelOutboundMigrationsPerNode":1}}})"));
   auto h = plan_config_from(both, {});
-  CHECK(h.from == "HyperConverged openshift-cnv/kubevirt-hyperconverged");
-  CHECK(h.config.methods == std::vector<std::string>{"LiveMigrate"});  // HCO's default
-  CHECK(h.config.batch_eviction_size == 10);
-  CHECK(h.config.parallel_migrations_per_cluster == 9u);    // HCO does not set it: KubeVirt's
-  CHECK(h.config.parallel_outbound_migrations_per_node == 1u);
+  CHECK(h.from == "KubeVirt kubevirt/kubevirt");  // what KubeVirt acts on, whatever the HCO says
+  CHECK(h.config.methods == std::vector<std::string>{"LiveMigrate", "Evict"});
+  CHECK(h.config.batch_eviction_size == 3);
+  CHECK(h.config.parallel_migrations_per_cluster == 9u);
+  CHECK(h.config.parallel_outbound_migrations_per_node == 2u);
+  // ... and every field where the HyperConverged CR says otherwise is a KubeVirtDrift warning.
+  auto drift = [&](const std::string& path) {
+    for (const auto& w : h.warnings)
+      if (w.code == "KubeVirtDrift" && w.path == path) return true;
+    return false;
+  };
+  CHECK(drift("spec.workloadUpdateStrategy.workloadUpdateMethods"));
+  CHECK(drift("spec.workloadUpdateStrategy.batchEvictionSize"));
+  CHECK(drift("spec.configuration.migrations.parallelOutboundMigrationsPerNode"));
+  CHECK(drift("spec.workloadUpdateStrategy.batchEvictionInterval"));  // HCO writes 1m0s; this CR holds none
+  for (const auto& w : h.warnings) CHECK(w.hint.find("jsonpatch") == std::string::npos);
+  Snapshot patched = both;
+  patched.hyperconverged_objects[0]["metadata"]["annotations"] = {
+      {"kubevirt.kubevirt.io/jsonpatch", R"([{"op":"add","path":"/spec/workloadUpdateStrategy/batchEvictionSize","value":3}])"}};
+  auto j = plan_config_from(patched, {});
+  REQUIRE_FALSE(j.warnings.empty());
+  CHECK(j.warnings.front().hint.find("kubevirt.kubevirt.io/jsonpatch") != std::string::npos);
+
+  // Without a KubeVirt CR: the HyperConverged CR with HCO's defaults, and it says so.
+  Snapshot hco_only = both;
+  hco_only.kubevirt_objects.clear();
+  auto o = plan_config_from(hco_only, {});
+  CHECK(o.from == "HyperConverged openshift-cnv/kubevirt-hyperconverged (no KubeVirt CR found)");
+  CHECK(o.config.methods == std::vector<std::string>{"LiveMigrate"});  // HCO's default
+  CHECK(o.config.batch_eviction_size == 10);
+  CHECK(o.config.parallel_migrations_per_cluster == 5u);
+  CHECK(o.config.parallel_outbound_migrations_per_node == 1u);
+  REQUIRE(o.warnings.size() == 1);
+  CHECK(o.warnings[0].code == "NoKubeVirtCR");
 
   ConfigOverrides what_if;
   what_if.methods = std::vector<std::string>{"Evict"};

@@ -295,13 +295,32 @@ TEST_CASE("schedule: eviction batches of batchEvictionSize, one per interval") {
   CHECK(p.schedule.estimated_duration_seconds == 120);  // batches at 0 s, 60 s, 120 s
 }
 
-TEST_CASE("no launcher pod: eviction cannot happen (FailedEvict upstream)") {
-  Snapshot s = cluster({vmi("a", false), vmi("b", false)});
-  wu::cluster::LauncherPod pod;
-  pod.namespace_ = "ns";
-  pod.vmi_name = "b";
-  s.pods.push_back(pod);
+TEST_CASE("no launcher pod: CurrentVMIPod finds none before the webhook is asked, so nothing is evicted") {
+  // sync() in workload-updater.go looks up the pod (controlled by the VMI's UID, on its node) first.
+  std::vector<Vmi> vmis{vmi("a", false), vmi("b", false), vmi("c", false), vmi("d", false), vmi("e", true)};
+  for (auto& v : vmis) v.uid = "uid-" + v.name;
+  vmis[2].eviction_strategy = "LiveMigrate";  // the webhook would refuse it: the missing pod comes first
+  vmis[4].eviction_strategy = "LiveMigrate";  // migratable, Evict only: the webhook would migrate it
+  Snapshot s = cluster(vmis);
+  auto pod_for = [&](const std::string& vmi_name, const std::string& owner_uid, const std::string& node) {
+    wu::cluster::LauncherPod pod;
+    pod.namespace_ = "ns";
+    pod.name = "virt-launcher-" + vmi_name;
+    pod.vmi_name = vmi_name;
+    pod.owner_vmi_uid = owner_uid;
+    pod.node = node;
+    s.pods.push_back(pod);
+  };
+  pod_for("b", "uid-b", vmis[1].node);
+  pod_for("d", "", vmis[3].node);          // the kubevirt.io/domain annotation alone: not controlled by d
+  pod_for("a", "uid-a", "another-node");   // a's pod elsewhere (a migration target): not its current pod
   Plan p = make_plan(s, kBoth);
   expect(p.decisions[0], Action::Skip, Reason::NoLauncherPod);
   expect(p.decisions[1], Action::Evict, Reason::NotLiveMigratable);
+  expect(p.decisions[2], Action::Skip, Reason::NoLauncherPod);
+  expect(p.decisions[3], Action::Skip, Reason::NoLauncherPod);
+  PlanConfig evict_only = kBoth;
+  evict_only.methods = {"Evict"};
+  expect(make_plan(s, evict_only).decisions[4], Action::Skip, Reason::NoLauncherPod);
+  CHECK(p.decisions[0].message.find("nothing is evicted") != std::string::npos);
 }

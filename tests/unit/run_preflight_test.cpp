@@ -105,11 +105,22 @@ TEST_CASE("access needs: create VMIMs only with LiveMigrate, pods/eviction only 
   CHECK(count_resource(both, "create", "pods") == 0);  // never plain pod creation
 }
 
-TEST_CASE("access needs: delete VMIMs only with --cancel-on-interrupt") {
-  RunOptions o = opts({"LiveMigrate"});
+TEST_CASE("access needs: delete VMIMs to clean up Pending ones (LiveMigrate) or with --cancel-on-interrupt") {
+  RunOptions o = opts({"Evict"});
   CHECK(count_resource(access_needs(o, "kubevirt"), "delete", kVmims) == 0);
   o.cancel_on_interrupt = true;
   CHECK(needs_check(access_needs(o, "kubevirt"), "delete", "kubevirt.io", kVmims, "", "ns1"));
+  RunOptions live = opts({"LiveMigrate"});
+  CHECK(needs_check(access_needs(live, "kubevirt"), "delete", "kubevirt.io", kVmims, "", "ns1"));
+}
+
+TEST_CASE("access needs: watching the KubeVirt CR, virt-controller and virt-handler to follow rollouts") {
+  const auto needs = access_needs(opts({"LiveMigrate"}), "kubevirt");
+  for (const char* verb : {"list", "watch"}) {
+    CHECK(needs_check(needs, verb, "kubevirt.io", "kubevirts", "", ""));
+    CHECK(needs_check(needs, verb, "apps", "deployments", "", "kubevirt"));
+    CHECK(needs_check(needs, verb, "apps", "daemonsets", "", "kubevirt"));
+  }
 }
 
 TEST_CASE("access needs: the Lease in the KubeVirt namespace, except for dry runs") {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "decide/launcher_pod.hpp"
 #include "decide/plan.hpp"
 #include "update/run_identity.hpp"
 #include "update/run_tracker.hpp"
@@ -536,7 +537,9 @@ TEST_CASE("a transient create failure (429, 5xx, no answer) is retried after a b
   CHECK(run.p("a").failures.empty());
 }
 
-TEST_CASE("the next eviction batch waits a full interval from when the last batch was sent") {
+TEST_CASE("the next eviction batch waits the interval counted from the previous batch's start, as KubeVirt's") {
+  // sync() in workload-updater.go sets lastDeletionBatch when a batch starts; the next one starts once
+  // now is after lastDeletionBatch + batchEvictionInterval, however long the evictions took.
   Snapshot s = cluster();
   add_vmi(s, "a", "node-1", "Always", false);
   add_vmi(s, "b", "node-1", "Always", false);
@@ -546,12 +549,12 @@ TEST_CASE("the next eviction batch waits a full interval from when the last batc
   Run run(o);
   Step s1 = run.step(s, 0s);
   REQUIRE(s1.evict.size() == 1);
-  // Its eviction reached the API server only 5 s later (held back by client-side throttling).
-  run.tracker.batch_sent(kWall + 5);
-  Step s2 = run.step(s, 11s);
+  CHECK(run.tracker.pacer().last_batch == kWall);
+  Step s2 = run.step(s, 10s);
   CHECK(s2.evict.empty());
-  Step s3 = run.step(s, 16s);
-  CHECK(s3.evict.size() == 1);
+  Step s3 = run.step(s, 11s);
+  REQUIRE(s3.evict.size() == 1);
+  CHECK(run.tracker.pacer().last_batch == kWall + 11);
 }
 
 TEST_CASE("evictions go in batches when the pacer allows: batch size, interval, pacer.last_batch, wake-up") {
@@ -990,7 +993,7 @@ TEST_CASE("MigrationInProgress waits for someone else's VMIM; without any VMIM i
   CHECK(s3.done);
 }
 
-TEST_CASE("current_pod is the newest pod the VMI controls on its node") {
+TEST_CASE("current_vmi_pod is CurrentVMIPod: the newest pod the VMI's UID controls on its node") {
   Snapshot s = cluster();
   add_vmi(s, "a", "node-1");
   LauncherPod older = pod_of(s, "a");
@@ -1009,16 +1012,26 @@ TEST_CASE("current_pod is the newest pod the VMI controls on its node") {
   other_ns.namespace_ = "other";
   other_ns.name = "virt-launcher-a-other-ns";
   other_ns.created = kWall;
-  s.pods = {older, newer, elsewhere, foreign, other_ns};
+  LauncherPod uncontrolled = newer;  // the kubevirt.io/domain annotation alone does not make it the VMI's
+  uncontrolled.name = "virt-launcher-a-uncontrolled";
+  uncontrolled.owner_vmi_uid.clear();
+  uncontrolled.created = kWall;
+  s.pods = {older, newer, elsewhere, foreign, other_ns, uncontrolled};
 
-  const LauncherPod* p = current_pod(s, vmi_of(s, "a"));
+  const LauncherPod* p = wu::decide::current_vmi_pod(s.pods, vmi_of(s, "a"));
   REQUIRE(p != nullptr);
   CHECK(p->name == "virt-launcher-a-newer");
+  const auto index = wu::decide::pods_by_owner(s.pods);
+  CHECK(wu::decide::current_vmi_pod(index, vmi_of(s, "a")) == p);
+
+  Vmi unscheduled = vmi_of(s, "a");  // no node yet: the newest pod on any node
+  unscheduled.node.clear();
+  CHECK(wu::decide::current_vmi_pod(s.pods, unscheduled)->name == "virt-launcher-a-target");
 
   Vmi stranger = vmi_of(s, "a");
   stranger.name = "nobody";
   stranger.uid = "uid-nobody";
-  CHECK(current_pod(s, stranger) == nullptr);
+  CHECK(wu::decide::current_vmi_pod(s.pods, stranger) == nullptr);
 }
 
 TEST_CASE("state names and which states are settled") {

@@ -1,10 +1,11 @@
 #include <doctest/doctest.h>
 
-#include "update/eviction_pacer.hpp"
+#include "decide/eviction_pacer.hpp"
 #include "update/migration_object.hpp"
 #include "update/run_identity.hpp"
 
 using namespace wu::update;
+using wu::decide::EvictionPacer;
 
 TEST_CASE("the migration object follows the rules for external tools") {
   const auto m = migration_for("prod", "db-1", "abc123");

@@ -1,6 +1,6 @@
-#include "update/eviction_pacer.hpp"
+#include "decide/eviction_pacer.hpp"
 
-namespace wu::update {
+namespace wu::decide {
 
 std::int64_t EvictionPacer::allowed(cluster::Timestamp now) const {
   if (batch_size <= 0) return 0;
@@ -15,4 +15,9 @@ std::optional<cluster::Timestamp> EvictionPacer::next_batch_at(cluster::Timestam
   return *last_batch + interval_seconds + 1;
 }
 
-}  // namespace wu::update
+int EvictionPacer::batch_of(std::size_t position) const {
+  if (batch_size <= 0) return 0;
+  return static_cast<int>(position / static_cast<std::size_t>(batch_size)) + 1;
+}
+
+}  // namespace wu::decide
