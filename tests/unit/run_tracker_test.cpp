@@ -9,6 +9,7 @@
 #include "decide/launcher_pod.hpp"
 #include "decide/plan.hpp"
 #include "update/run_identity.hpp"
+#include "update/run_rules.hpp"
 #include "update/run_tracker.hpp"
 #include "run_fixture.hpp"
 
@@ -1042,6 +1043,197 @@ TEST_CASE("state names and which states are settled") {
   for (VmiState st : {VmiState::Waiting, VmiState::Migrating, VmiState::Evacuating, VmiState::ShuttingDown,
                       VmiState::Restarting})
     CHECK_FALSE(is_settled(st));
+}
+
+TEST_CASE("KubeVirt not Deployed or rolling out pauses the run: Paused with the reason, nothing starts, Resumed") {
+  Snapshot s = cluster();
+  add_vmi(s, "a");
+  add_vmi(s, "b", "node-1", "Always", false);
+  Run run(options({"LiveMigrate", "Evict"}));
+  s.kubevirts[0].phase = "Deploying";
+  Step s1 = run.step(s, 0s);
+  CHECK(migrated(s1) == "");
+  CHECK(evicted(s1) == "");
+  REQUIRE(events(s1, EventType::Paused).size() == 1);
+  CHECK(events(s1, EventType::Paused)[0].reason == "KubeVirtNotDeployed");
+  CHECK(has(s1.paused, "Deploying"));
+  CHECK_FALSE(s1.done);
+  Step s2 = run.step(s, 1s);
+  CHECK(events(s2, EventType::Paused).empty());  // reported once
+
+  s.kubevirts[0].phase = "Deployed";
+  s.kubevirts[0].target_deployment_id = "d2";  // observed d1: still rolling out
+  Step s3 = run.step(s, 2s);
+  CHECK(migrated(s3) == "");
+  REQUIRE(events(s3, EventType::Paused).size() == 1);
+  CHECK(has(events(s3, EventType::Paused)[0].message, "observedDeploymentID"));
+
+  s.kubevirts[0].observed_deployment_id = "d2";
+  wu::cluster::DaemonSetRollout ds;
+  ds.namespace_ = "kubevirt";
+  ds.name = "virt-handler";
+  ds.generation = ds.observed_generation = 4;
+  ds.desired = 3;
+  ds.updated = 2;
+  ds.available = 3;
+  s.virt_handler = ds;
+  Step s4 = run.step(s, 3s);
+  CHECK(migrated(s4) == "");
+  REQUIRE(events(s4, EventType::Paused).size() == 1);
+  CHECK(events(s4, EventType::Paused)[0].reason == "VirtHandlerRollingOut");
+
+  s.virt_handler->updated = 3;
+  Step s5 = run.step(s, 4s);
+  REQUIRE(events(s5, EventType::Resumed).size() == 1);
+  CHECK(s5.paused.empty());
+  CHECK(migrated(s5) == "a");
+  CHECK(evicted(s5) == "b");
+}
+
+TEST_CASE("KubeVirt's own updater switched on mid-run pauses it, unless --coexist") {
+  Snapshot s = cluster();
+  add_vmi(s, "a");
+  s.kubevirts[0].update_methods = {"LiveMigrate"};
+  Run run(options({"LiveMigrate"}));
+  Step s1 = run.step(s, 0s);
+  CHECK(migrated(s1) == "");
+  REQUIRE(events(s1, EventType::Paused).size() == 1);
+  CHECK(events(s1, EventType::Paused)[0].reason == "InClusterUpdaterActive");
+  CHECK(has(events(s1, EventType::Paused)[0].message, "--coexist"));
+
+  RunOptions o = options({"LiveMigrate"});
+  o.coexist = true;
+  Run together(o, "c0ex1st000");
+  CHECK(migrated(together.step(s, 0s)) == "a");
+}
+
+TEST_CASE("a new launcher image mid-run: LauncherImageChanged, VMIs judged against it, Updated ones redone") {
+  Snapshot s = cluster();
+  add_vmi(s, "a");
+  add_vmi(s, "b");
+  Run run(options({"LiveMigrate"}));
+  Step s1 = run.step(s, 0s);
+  REQUIRE(migrated(s1) == "a,b");
+  run.created(s1, "a", "wu-a1");
+  run.created(s1, "b", "wu-b1");
+  CHECK(s1.migrate[0].target_image == kNew);
+  Vmim a1 = vmim("wu-a1", "a", "Succeeded", kRun);
+  a1.target_image = kNew;
+  put_vmim(s, a1);
+  put_vmim(s, vmim("wu-b1", "b", "Running", kRun));
+  update_vmi(s, "a");
+  run.step(s, 1s);
+  Step s2 = run.step(s, 20s);
+  CHECK(run.state("a") == "Updated");
+
+  const std::string next = "registry/virt-launcher:v1.9.1";
+  s.launcher_image = next;  // a z-stream rollout finished during the window
+  Step s3 = run.step(s, 21s);
+  const auto changed = events(s3, EventType::LauncherImageChanged);
+  REQUIRE(changed.size() == 1);
+  CHECK(has(changed[0].message, kNew));
+  CHECK(has(changed[0].message, next));
+  CHECK(migrated(s3) == "a");  // outdated again against the new image: a second migration, to the new image
+  CHECK(s3.migrate[0].target_image == next);
+  CHECK_FALSE(s3.done);
+}
+
+TEST_CASE("a VMI that this run's successful migration to the current image left outdated is Stuck, not retried") {
+  Snapshot s = cluster();
+  add_vmi(s, "a");
+  Run run(options({"LiveMigrate"}));
+  Step s1 = run.step(s, 0s);
+  run.created(s1, "a", "wu-a1");
+  Vmim done = vmim("wu-a1", "a", "Succeeded", kRun);
+  done.target_image = kNew;
+  put_vmim(s, done);
+  Step s2 = run.step(s, 1s);
+  CHECK(migrated(s2) == "");  // the VMI's update may still be on its way
+  Step s3 = run.step(s, 30s);  // it still runs the old image
+  CHECK(migrated(s3) == "");
+  CHECK(run.state("a") == "Stuck");
+  CHECK(run.p("a").reason == "MigratedStillOutdated");
+  REQUIRE(events(s3, EventType::VmiStuck, "a").size() == 1);
+  CHECK(has(events(s3, EventType::VmiStuck, "a")[0].message, kOld));
+  CHECK(s3.done);
+}
+
+TEST_CASE("other creators' Pending VMIMs do not block the run; its own unfinished ones hold slots") {
+  Snapshot s = cluster();
+  for (const char* n : {"a", "b", "c"}) add_vmi(s, n, std::string("node-") + n);
+  for (int i = 0; i < 5; ++i) put_vmim(s, vmim("evac-" + std::to_string(i), "x" + std::to_string(i), "Pending", ""));
+  RunOptions o = options({"LiveMigrate"});
+  o.max_parallel = 2;
+  Run run(o);
+  Step s1 = run.step(s, 0s);
+  CHECK(migrated(s1) == "a,b");
+  run.created(s1, "a", "wu-a1");
+  run.created(s1, "b", "wu-b1");
+  put_vmim(s, vmim("wu-a1", "a", "Pending", kRun));  // KubeVirt has not counted it yet: still ours
+  Step s2 = run.step(s, 1s);
+  CHECK(migrated(s2) == "");
+}
+
+TEST_CASE("this run's VMIM Pending without a target pod past --pending-timeout is deleted and counted as failed") {
+  Snapshot s = cluster();
+  add_vmi(s, "a");
+  RunOptions o = options({"LiveMigrate"});
+  o.pending_timeout = 600s;
+  Run run(o);
+  Step s1 = run.step(s, 0s);
+  run.created(s1, "a", "wu-a1");
+  Vmim pending = vmim("wu-a1", "a", "Pending", kRun);
+  pending.conditions = {"migrationRejectedByResourceQuota"};
+  put_vmim(s, pending);
+  Step s2 = run.step(s, 1s);
+  CHECK(s2.delete_migrations.empty());
+  Step s3 = run.step(s, 600s);
+  CHECK(s3.delete_migrations.empty());
+  Step s4 = run.step(s, 602s);
+  REQUIRE(s4.delete_migrations.size() == 1);
+  CHECK(s4.delete_migrations[0].name == "wu-a1");
+  const auto deleted = events(s4, EventType::MigrationDeleted, "a");
+  REQUIRE(deleted.size() == 1);
+  CHECK(deleted[0].reason == "PendingTimeout");
+  CHECK(has(deleted[0].message, "migrationRejectedByResourceQuota"));
+  CHECK(run.p("a").attempts() == 1);
+  CHECK(migrated(s4) == "");  // backoff first
+  // KubeVirt fails the deleted VMIM: not a second failure.
+  put_vmim(s, vmim("wu-a1", "a", "Failed", kRun));
+  Step s5 = run.step(s, 603s);
+  CHECK(events(s5, EventType::MigrationFailed).empty());
+  CHECK(run.p("a").attempts() == 1);
+  Step s6 = run.step(s, 630s);
+  REQUIRE(migrated(s6) == "a");
+  CHECK(s6.migrate[0].attempt == 2);
+}
+
+TEST_CASE("an eviction KubeVirt turns into a migration goes in the eviction batch, as plan predicts") {
+  Snapshot s = cluster();
+  add_vmi(s, "a", "node-1", "Always", true, "LiveMigrate");
+  add_vmi(s, "b", "node-1", "Always", false, "None");
+  RunOptions o = options({"Evict"});
+  o.config.batch_eviction_size = 1;
+  Run run(o);
+  const wu::decide::Plan plan = wu::decide::make_plan(s, o.config);
+  Step s1 = run.step(s, 0s);
+  REQUIRE(s1.evict.size() == 1);
+  CHECK(s1.evict[0].vmi == "a");
+  CHECK(s1.evict[0].expects_evacuation);
+  CHECK(migrated(s1) == "");
+  for (const auto& d : plan.decisions)
+    if (d.vmi->name == "a") CHECK(d.batch == 1);
+    else CHECK(d.batch == 2);
+}
+
+TEST_CASE("run rules: the chain's names, in order") {
+  std::string names;
+  for (const auto& r : run_rule_chain()) names += std::string(r.name) + " ";
+  CHECK(names ==
+        "Settled FollowEviction MigrationInFlight NothingToDo MigratingElsewhere DecisionSkip AttemptsUsedUp "
+        "BackingOff MigratedStillOutdated Migrate MarkedForEvacuation PodTerminating NoLauncherPod NotConfirmed Evict ");
+  CHECK(std::string(run_reason_name(RunReason::PendingTimeout)) == "PendingTimeout");
+  CHECK(std::string(event_name(EventType::LauncherImageChanged)) == "LauncherImageChanged");
 }
 
 }  // TEST_SUITE
