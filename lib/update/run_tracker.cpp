@@ -489,6 +489,10 @@ RunEvent RunTracker::eviction_not_sent(const EvictionAction& a, const std::strin
   return e;
 }
 
+void RunTracker::batch_started(cluster::Timestamp at) {
+  if (!pacer_.last_batch || at > *pacer_.last_batch) pacer_.last_batch = at;
+}
+
 std::vector<std::pair<std::string, std::string>> RunTracker::unfinished_migrations() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [key, p] : progress_)

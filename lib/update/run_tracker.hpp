@@ -130,6 +130,9 @@ class RunTracker {
                                  SteadyClock::time_point now);
   RunEvent eviction_answered(const EvictionAction& a, const kube::EvictionOutcome& outcome, SteadyClock::time_point now);
   RunEvent eviction_not_sent(const EvictionAction& a, const std::string& error);
+  // The batch's first eviction went out at `at` (after the client-side rate limiter let it through):
+  // that is when the batch started, and the next one waits a full interval from then.
+  void batch_started(cluster::Timestamp at);
 
   const std::map<std::string, VmiProgress>& progress() const { return progress_; }
   const EvictionPacer& pacer() const { return pacer_; }

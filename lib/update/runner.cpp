@@ -92,16 +92,9 @@ void Runner::execute(const Step& step, RunTracker& tracker) {
       client_.remove(cluster::kVmims.in(d.namespace_).named(d.name));
     } catch (const kube::CancelledError&) {
       throw;
-    } catch (const kube::ApiError& err) {
-      if (kube::is_not_found(err)) continue;
-      RunEvent e;
-      e.type = EventType::ActionFailed;
-      e.namespace_ = d.namespace_;
-      e.migration = d.name;
-      e.reason = run_reason_name(RunReason::PendingTimeout);
-      e.message = std::string("could not delete the migration: ") + err.what();
-      emit(e);
     } catch (const kube::KubeError& err) {
+      const auto* api = dynamic_cast<const kube::ApiError*>(&err);
+      if (api && kube::is_not_found(*api)) continue;  // already gone
       RunEvent e;
       e.type = EventType::ActionFailed;
       e.namespace_ = d.namespace_;
@@ -109,6 +102,26 @@ void Runner::execute(const Step& step, RunTracker& tracker) {
       e.reason = run_reason_name(RunReason::PendingTimeout);
       e.message = std::string("could not delete the migration: ") + err.what();
       emit(e);
+    }
+  }
+  // Evictions first: the batch was decided now and must not queue behind this pass's VMIM creates.
+  bool first_eviction = true;
+  for (const auto& a : step.evict) {
+    if (a.pod.empty()) {
+      emit(tracker.eviction_not_sent(a, "no virt-launcher pod found"));
+      continue;
+    }
+    try {
+      const kube::EvictionOutcome outcome = client_.evict(a.namespace_, a.pod);
+      // The batch started when its first eviction went out (past the client-side rate limiter): the
+      // next one waits a full interval from then, as KubeVirt's lastDeletionBatch.
+      if (first_eviction) tracker.batch_started(wall_now());
+      first_eviction = false;
+      emit(tracker.eviction_answered(a, outcome, Clock::now()));
+    } catch (const kube::CancelledError&) {
+      throw;
+    } catch (const kube::KubeError& err) {
+      emit(tracker.eviction_not_sent(a, err.what()));
     }
   }
   for (const auto& a : step.migrate) {
@@ -132,20 +145,6 @@ void Runner::execute(const Step& step, RunTracker& tracker) {
       emit(tracker.migration_not_created(a, err.what(), !transient, Clock::now()));
     } catch (const kube::KubeError& err) {
       emit(tracker.migration_not_created(a, err.what(), false, Clock::now()));
-    }
-  }
-  for (const auto& a : step.evict) {
-    if (a.pod.empty()) {
-      emit(tracker.eviction_not_sent(a, "no virt-launcher pod found"));
-      continue;
-    }
-    try {
-      const kube::EvictionOutcome outcome = client_.evict(a.namespace_, a.pod);
-      emit(tracker.eviction_answered(a, outcome, Clock::now()));
-    } catch (const kube::CancelledError&) {
-      throw;
-    } catch (const kube::KubeError& err) {
-      emit(tracker.eviction_not_sent(a, err.what()));
     }
   }
 }
@@ -271,6 +270,8 @@ RunReport Runner::run(std::stop_token interrupt) {
       // batch inside the same interval.
       if (!step.evict.empty()) lease.renew(run_id, "Running", tracker.pacer().last_batch);
       execute(step, tracker);
+      // The batch's real start, once its first eviction went out; kept in case this process dies now.
+      if (!step.evict.empty()) lease.renew(run_id, "Running", tracker.pacer().last_batch);
       refresh_unwatchable(tracker, snap);
       if (hooks_.on_progress) hooks_.on_progress(progress_of(tracker, started));
       if (step.done) break;

@@ -339,7 +339,11 @@ def check_migration_limits(migrations, per_cluster, per_node, vmims=None, vmis=N
 
 def check_eviction_batches(audit, prefix, batch_size, interval, clock="real", tolerance=0.0):
     """The tool's eviction requests (not dry run, not answered or dropped by an injected fault,
-    code != 0; refused ones count): at most batch_size in any window [t_i, t_i + interval - tolerance).
+    code != 0; refused ones count), paced as KubeVirt's workload updater paces its own (sync() in
+    workload-updater.go): a batch starts with an eviction, holds every eviction that arrives within
+    [start, start + interval - tolerance), and must hold at most batch_size; the next eviction after
+    that window starts the next batch. So batch starts are at least an interval apart, however long a
+    batch's own requests took to reach the server.
 
     clock "real": the request's arrival, audit `time` minus `latencyMs` (so a server-side or
     injected delay does not move it); "sim": audit `simTime` (controller records only)."""
@@ -361,29 +365,29 @@ def check_eviction_batches(audit, prefix, batch_size, interval, clock="real", to
             t -= float(r.get("latencyMs") or 0) / 1000.0
         evs.append((t, r.get("seq"), key(r.get("namespace"), r.get("name")), r.get("code")))
     evs.sort()
-    worst, worst_at = 0, None
-    last_reported = None
-    viol = []
-    j = 0
-    for i in range(len(evs)):
-        j = max(j, i)
+    batches = []  # [start index, end index)
+    i = 0
+    while i < len(evs):
+        j = i
         while j < len(evs) and evs[j][0] < evs[i][0] + width:
             j += 1
+        batches.append((i, j))
+        i = j
+    worst, worst_at = 0, None
+    viol = []
+    for i, j in batches:
         n = j - i
         if n > worst:
             worst, worst_at = n, evs[i][0]
         if n > batch_size:
-            window = set(range(i, j))
-            if last_reported is not None and window <= last_reported:
-                continue
-            last_reported = window
             viol.append("%d evictions in [%s, +%gs): %s" % (
                 n, fmt_t(evs[i][0]), width,
                 ", ".join("%s(seq %s, %s)" % (e[2], e[1], e[3]) for e in evs[i:j])))
     if viol:
         ok = False
-    summary = "%d tool evictions counted; worst %gs window (%s clock) holds %d%s (limit %d)" % (
-        len(evs), width, clock, worst, " from " + fmt_t(worst_at) if worst_at is not None else "", batch_size)
+    summary = "%d tool evictions counted in %d batch(es); worst %gs window (%s clock) holds %d%s (limit %d)" % (
+        len(evs), len(batches), width, clock, worst, " from " + fmt_t(worst_at) if worst_at is not None else "",
+        batch_size)
     return (name, ok, [summary] + details + viol)
 
 

@@ -176,6 +176,17 @@ class EvictionBatches(unittest.TestCase):
         self.assertIn("worst 10s window (real clock) holds 4", d[0])
         self.assertEqual(len(d), 2)  # one violation window, not one per start
 
+    def test_batches_count_from_their_start_not_from_their_last_eviction(self):
+        # Batch 1's requests reach the server over 1.5 s (a client-side rate limit); batch 2 starts a full
+        # interval after batch 1 started, as KubeVirt paces it, though less than one after its last eviction.
+        audit = [evict("virt-launcher-a%d-abcde" % i, t=t) for i, t in enumerate([0, 0.7, 1.5])]
+        audit += [evict("virt-launcher-b%d-abcde" % i, t=t) for i, t in enumerate([10.1, 10.5])]
+        _, ok, d = ci.check_eviction_batches(audit, PREFIX, 3, 10)
+        self.assertTrue(ok, d)
+        self.assertIn("in 2 batch(es)", d[0])
+        audit.append(evict("virt-launcher-c-abcde", t=9.9))  # a fourth inside batch 1's window
+        self.assertFalse(ci.check_eviction_batches(audit, PREFIX, 3, 10)[1])
+
     def test_four_spread_pass(self):
         audit = [evict("virt-launcher-vm%d-abcde" % i, t=t) for i, t in enumerate([0, 1, 2, 10])]
         _, ok, d = ci.check_eviction_batches(audit, PREFIX, 3, 10)
