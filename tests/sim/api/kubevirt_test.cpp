@@ -508,14 +508,22 @@ TEST_CASE("kubevirt: forced failures - deletion before hand-off, VMI gone, anoth
   CHECK(targetPodOf(abortUid));
   CHECK(sim.request("DELETE", kVmims + "/" + abort).status == 200);
   CHECK(sim.request("DELETE", kVmis + "/gone").status == 200);
-  REQUIRE(eventually([&] { return sim.get(kVmims + "/" + abort).status == 404 && sim.get(kVmims + "/" + gone).status == 404; }));
+  // The VMI gone: migration.go execute() deletes the VMIM (not failed); nothing releases its finalizer then.
+  REQUIRE(eventually([&] {
+    return sim.get(kVmims + "/" + abort).status == 404 &&
+           getJson(sim, kVmims + "/" + gone)["metadata"].contains("deletionTimestamp");
+  }));
   std::map<std::string, json> byName;
   for (const auto& m : history(sim)) byName[m["name"]] = m;
   CHECK(at(byName[abort], "Failed") >= 0);
   CHECK(byName[abort].contains("deleted"));
   CHECK(byName[abort]["failureReason"].get<std::string>().find("aborted") != std::string::npos);
-  CHECK(at(byName[gone], "Failed") >= 0);
-  CHECK(byName[gone]["failureReason"].get<std::string>().find("does not exist") != std::string::npos);
+  CHECK(at(byName[gone], "Failed") < 0);
+  CHECK(phaseOf(sim, gone) == "Scheduling");
+  bool goneDeleted = false;
+  for (const auto& r : sim.audit())
+    if (r.value("name", "") == gone && r.value("verb", "") == "delete" && r.value("detail", "") == "vmi gone") goneDeleted = true;
+  CHECK(goneDeleted);
   bool condition = false;
   for (const auto& r : sim.audit())
     if (r.value("name", "") == abort && r.value("detail", "") == "condition migrationAbortRequested") condition = true;
@@ -559,4 +567,168 @@ TEST_CASE("kubevirt: migrationFailureRate and fail-migrations: N") {
     phases.push_back(phaseOf(sim, t));
   }
   CHECK(phases == std::vector<std::string>{"Failed", "Failed", "Succeeded"});
+}
+
+TEST_CASE("kubevirt: VMIM admission answers 400 about the VMI and 422 for priority, with upstream's messages") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"kubevirtControllers", false}};
+  c.vmi("ok", "w1");
+  c.vmi("nomig", "w2", false);
+  c.vmi("done", "w3");
+  c.load(sim);
+  REQUIRE(sim.request("PATCH", kVmis + "/done/status", R"({"status":{"phase":"Succeeded"}})",
+                      "application/merge-patch+json").status == 200);
+  auto create = [&](const std::string& vmi, json spec = json::object()) {
+    spec["vmiName"] = vmi;
+    json m = {{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstanceMigration"},
+              {"metadata", {{"generateName", "adm-"}}}, {"spec", spec}};
+    return sim.request("POST", kVmims, m.dump());
+  };
+  const std::string prefix = "admission webhook \"migration-create-validator.kubevirt.io\" denied the request: ";
+  auto missing = create("nothere");
+  CHECK(missing.status == 400);
+  CHECK(missing.json()["code"] == 400);
+  CHECK(missing.json()["message"] == prefix + "the VMI \"ns1/nothere\" does not exist");
+  auto final = create("done");
+  CHECK(final.status == 400);
+  CHECK(final.json()["message"] == prefix + "Cannot migrate VMI in finalized state.");
+  auto nomig = create("nomig");
+  CHECK(nomig.status == 400);
+  CHECK(nomig.json()["message"] == prefix + "Cannot migrate VMI, Reason: DisksNotLiveMigratable, Message: ");
+  auto first = create("ok");
+  REQUIRE(first.status == 201);
+  auto again = create("ok");
+  CHECK(again.status == 400);
+  CHECK(again.json()["message"] == prefix + "in-flight migration detected. Active migration job (" +
+                                       first.json()["metadata"]["uid"].get<std::string>() +
+                                       ") is currently already in progress for VMI ok.");
+  auto prio = create("ok", {{"priority", "system-critical"}});
+  CHECK(prio.status == 422);
+  CHECK(prio.json()["message"] == prefix + "Migration priority queue, only virt-controller is allowed to set priority field");
+}
+
+TEST_CASE("kubevirt: outbound limit counts the VMI's nodeName and its migrationState.sourceNode") {
+  Sim sim(kFastArgs);
+  Cluster c(4, {{"parallelMigrationsPerCluster", 5}, {"parallelOutboundMigrationsPerNode", 1}});
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", "2s"}};
+  // "moved" came from w1 in an earlier migration: its VMI still says migrationState.sourceNode w1.
+  c.vmi("moved", "w2", true, "LiveMigrate", {{"sim.kubevirt.io/target-pod", "StuckPending"}});
+  for (auto& o : c.objects)
+    if (o["kind"] == "VirtualMachineInstance" && o["metadata"]["name"] == "moved")
+      o["status"]["migrationState"] = {{"sourceNode", "w1"}, {"targetNode", "w2"}, {"completed", true},
+                                       {"migrationUid", "earlier"}, {"startTimestamp", "2026-01-01T00:00:00Z"},
+                                       {"endTimestamp", "2026-01-01T00:01:00Z"}};
+  c.vmi("onw1", "w1");
+  c.load(sim);
+  const std::string m1 = createMigration(sim, "moved");
+  REQUIRE(eventually([&] { return phaseOf(sim, m1) == "Scheduling"; }));
+  const std::string m2 = createMigration(sim, "onw1");
+  // 20 simulated seconds: the stuck migration of "moved" counts against w1 too, so "onw1" waits.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(phaseOf(sim, m1) == "Scheduling");
+  CHECK(phaseOf(sim, m2) == "Pending");
+  REQUIRE(sim.request("DELETE", kVmims + "/" + m1).status == 200);
+  CHECK(eventually([&] { return phaseOf(sim, m2) == "Succeeded"; }));
+}
+
+TEST_CASE("kubevirt: a Pending migration's timed-out target pod is deleted while it is still Pending") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}};
+  c.vmi("vm1", "w1");
+  const std::string vmiUid = "00000000-0000-4000-8000-000000000vm1";
+  c.objects.push_back({{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstanceMigration"},
+                       {"metadata", {{"name", "loaded"}, {"namespace", "ns1"}, {"uid", "mig-loaded"},
+                                     {"creationTimestamp", "2026-01-01T00:00:00Z"}}},
+                       {"spec", {{"vmiName", "vm1"}}}, {"status", {{"phase", "Pending"}}}});
+  c.objects.push_back({{"apiVersion", "v1"}, {"kind", "Pod"},
+                       {"metadata", {{"name", "virt-launcher-vm1-target"}, {"namespace", "ns1"},
+                                     {"creationTimestamp", "2026-01-01T00:00:00Z"},
+                                     {"labels", {{"kubevirt.io", "virt-launcher"}, {"kubevirt.io/created-by", vmiUid},
+                                                 {"kubevirt.io/migrationJobUID", "mig-loaded"}}},
+                                     {"ownerReferences", {{{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstance"},
+                                                           {"name", "vm1"}, {"uid", vmiUid}, {"controller", true}}}}}},
+                       {"spec", {{"containers", {{{"name", "compute"}, {"image", kNew}}}}}},
+                       {"status", {{"phase", "Pending"},
+                                   {"conditions", {{{"type", "PodScheduled"}, {"status", "False"}, {"reason", "Unschedulable"}}}}}}});
+  c.load(sim);
+  REQUIRE(eventually([&] { return phaseOf(sim, "loaded") == "Failed"; }));
+  uint64_t deletedAt = 0, schedulingAt = 0;
+  for (const auto& r : sim.audit()) {
+    if (r.value("name", "") == "virt-launcher-vm1-target" && r.value("verb", "") == "delete" && !deletedAt)
+      deletedAt = r["seq"];
+    if (r.value("name", "") == "loaded" && r.value("detail", "").rfind("phase=Scheduling", 0) == 0 && !schedulingAt)
+      schedulingAt = r["seq"];
+  }
+  REQUIRE(deletedAt > 0);
+  REQUIRE(schedulingAt > 0);
+  CHECK(deletedAt < schedulingAt);  // handlePendingPodTimeout ran in Pending
+  bool event = false;
+  for (const auto& e : eventsFor(sim, "loaded"))
+    if (e["reason"] == "SuccessfulDelete" &&
+        e["message"] == "unschedulable pod ns1/virt-launcher-vm1-target timeout period exceeded")
+      event = true;
+  CHECK(event);
+}
+
+TEST_CASE("kubevirt: a VM with both spec.running and spec.runStrategy is not synced") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}, {"restartDelay", "1s"}};
+  c.vmi("both", "w1", false, "None", {}, "Always");
+  for (auto& o : c.objects)
+    if (o["kind"] == "VirtualMachine") o["spec"]["running"] = true;
+  c.load(sim);
+  const std::string uid = getJson(sim, kVmis + "/both")["metadata"]["uid"];
+  REQUIRE(sim.request("DELETE", kPods + "/virt-launcher-both-abcde").status == 200);
+  REQUIRE(eventually([&] { return getJson(sim, kVmis + "/both").value("/status/phase"_json_pointer, "") == "Succeeded"; }));
+  REQUIRE(eventually([&] {
+    for (const auto& cond : getJson(sim, kVms + "/both").value("/status/conditions"_json_pointer, json::array()))
+      if (cond["type"] == "Failure") return true;
+    return false;
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // 20 simulated seconds: no restart
+  json vmi = getJson(sim, kVmis + "/both");
+  CHECK(vmi["metadata"]["uid"] == uid);
+  CHECK(vmi["status"]["phase"] == "Succeeded");
+  json failure;
+  const json vm = getJson(sim, kVms + "/both");
+  for (const auto& cond : vm["status"]["conditions"])
+    if (cond["type"] == "Failure") failure = cond;
+  CHECK(failure["status"] == "True");
+  CHECK(failure["reason"] == "FailedCreate");
+  CHECK(failure["message"] == "Error fetching RunStrategy: running and runstrategy are mutually exclusive");
+}
+
+TEST_CASE("kubevirt: a target pod over quota - 403, migrationRejectedByResourceQuota, retried until the quota is lifted") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", "2s"}};
+  c.vmi("quota", "w1", true, "LiveMigrate", {{"sim.kubevirt.io/target-pod", "QuotaExceeded"}});
+  c.load(sim);
+  const std::string mig = createMigration(sim, "quota");
+  auto hasQuotaCondition = [&] {
+    for (const auto& cond : getJson(sim, kVmims + "/" + mig).value("/status/conditions"_json_pointer, json::array()))
+      if (cond["type"] == "migrationRejectedByResourceQuota") return cond["status"] == "True";
+    return false;
+  };
+  REQUIRE(eventually(hasQuotaCondition));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(phaseOf(sim, mig) == "Pending");
+  int refused = 0;
+  for (const auto& r : sim.audit())
+    if (r.value("controller", "") == "migration" && r["verb"] == "create" && r["resource"] == "pods" && r["code"] == 403) ++refused;
+  CHECK(refused >= 2);  // retried
+  bool event = false;
+  for (const auto& e : eventsFor(sim, "quota"))
+    if (e["reason"] == "FailedCreate" && e["type"] == "Warning" &&
+        e["message"].get<std::string>().find("Error creating pod: pods \"virt-launcher-quota-") == 0 &&
+        e["message"].get<std::string>().find("is forbidden: exceeded quota") != std::string::npos)
+      event = true;
+  CHECK(event);
+  REQUIRE(sim.request("PATCH", kVmis + "/quota", R"({"metadata":{"annotations":{"sim.kubevirt.io/target-pod":null}}})",
+                      "application/merge-patch+json").status == 200);
+  REQUIRE(eventually([&] { return phaseOf(sim, mig) == "Succeeded"; }));
+  CHECK_FALSE(hasQuotaCondition());
 }
