@@ -3,7 +3,10 @@
 // evictions and runStrategy, evacuation, and the in-cluster workload updater.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -731,4 +734,85 @@ TEST_CASE("kubevirt: a target pod over quota - 403, migrationRejectedByResourceQ
                       "application/merge-patch+json").status == 200);
   REQUIRE(eventually([&] { return phaseOf(sim, mig) == "Succeeded"; }));
   CHECK_FALSE(hasQuotaCondition());
+}
+
+namespace {
+
+const std::string kHco = "/apis/hco.kubevirt.io/v1beta1/namespaces/openshift-cnv/hyperconvergeds/kubevirt-hyperconverged";
+const std::string kOwnedKv = "/apis/kubevirt.io/v1/namespaces/openshift-cnv/kubevirts/kubevirt-kubevirt-hyperconverged";
+
+json hcoPair() {
+  return {{"objects",
+           {{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "openshift-cnv"}}}},
+            {{"apiVersion", "hco.kubevirt.io/v1beta1"}, {"kind", "HyperConverged"},
+             {"metadata", {{"name", "kubevirt-hyperconverged"}, {"namespace", "openshift-cnv"}}},
+             {"spec", {{"workloadUpdateStrategy", {{"workloadUpdateMethods", {"LiveMigrate"}}, {"batchEvictionInterval", "60s"}}},
+                       {"liveMigrationConfig", {{"parallelMigrationsPerCluster", 4}}},
+                       {"evictionStrategy", "LiveMigrate"}}}},
+            {{"apiVersion", "kubevirt.io/v1"}, {"kind", "KubeVirt"},
+             {"metadata", {{"name", "kubevirt-kubevirt-hyperconverged"}, {"namespace", "openshift-cnv"}}},
+             {"spec", {{"workloadUpdateStrategy", {{"workloadUpdateMethods", {"LiveMigrate", "Evict"}}}},
+                       {"configuration", {{"evictionStrategy", "None"}}}}},
+             {"status", {{"phase", "Deployed"}}}}}}};
+}
+
+json methodsOf(Sim& sim, const std::string& path) {
+  return getJson(sim, path).value("/spec/workloadUpdateStrategy/workloadUpdateMethods"_json_pointer, json());
+}
+
+}  // namespace
+
+TEST_CASE("hco: the KubeVirt CR follows the HyperConverged CR, direct edits are reverted, jsonpatch and the knob") {
+  // Loaded at start-up: reconciled before the first request.
+  const std::string file = "/tmp/kubevirt-sim-hco-" + std::to_string(::getpid()) + ".json";
+  {
+    std::FILE* f = std::fopen(file.c_str(), "w");
+    REQUIRE(f);
+    const std::string body = hcoPair().dump();
+    std::fwrite(body.data(), 1, body.size(), f);
+    std::fclose(f);
+  }
+  std::vector<std::string> args = kFastArgs;
+  args.insert(args.end(), {"--scenario", file});
+  Sim sim(args);
+  std::remove(file.c_str());
+  json kv = getJson(sim, kOwnedKv);
+  CHECK(kv["spec"]["workloadUpdateStrategy"] ==
+        json::parse(R"({"workloadUpdateMethods":["LiveMigrate"],"batchEvictionSize":10,"batchEvictionInterval":"1m0s"})"));
+  CHECK(kv["spec"]["configuration"]["migrations"]["parallelMigrationsPerCluster"] == 4);
+  CHECK(kv["spec"]["configuration"]["migrations"]["parallelOutboundMigrationsPerNode"] == 1);
+  CHECK(kv["spec"]["configuration"]["evictionStrategy"] == "LiveMigrate");
+  bool audited = false;
+  for (const auto& r : sim.audit())
+    if (r.value("controller", "") == "hco" && r["resource"] == "kubevirts" && r["verb"] == "patch" && r["code"] == 200)
+      audited = r["userAgent"] == "kubevirt-sim/hco" && r["name"] == "kubevirt-kubevirt-hyperconverged";
+  CHECK(audited);
+
+  // A direct edit of the KubeVirt CR is reverted.
+  REQUIRE(sim.request("PATCH", kOwnedKv, R"({"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}})",
+                      "application/merge-patch+json").status == 200);
+  CHECK(eventually([&] { return methodsOf(sim, kOwnedKv) == json{"LiveMigrate"}; }));
+  // A change of the HyperConverged CR is copied.
+  REQUIRE(sim.request("PATCH", kHco, R"({"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]},
+                                                   "liveMigrationConfig":{"parallelOutboundMigrationsPerNode":3}}})",
+                      "application/merge-patch+json").status == 200);
+  CHECK(eventually([&] { return methodsOf(sim, kOwnedKv).is_null(); }));
+  CHECK(getJson(sim, kOwnedKv)["spec"]["configuration"]["migrations"]["parallelOutboundMigrationsPerNode"] == 3);
+  // The jsonpatch annotation makes the two differ.
+  json ann = {{"metadata", {{"annotations", {{"kubevirt.kubevirt.io/jsonpatch",
+      R"([{"op":"add","path":"/spec/workloadUpdateStrategy/workloadUpdateMethods","value":["LiveMigrate","Evict"]}])"}}}}}};
+  REQUIRE(sim.request("PATCH", kHco, ann.dump(), "application/merge-patch+json").status == 200);
+  CHECK(eventually([&] { return methodsOf(sim, kOwnedKv) == json{"LiveMigrate", "Evict"}; }));
+  CHECK(methodsOf(sim, kHco) == json::array());
+  REQUIRE(sim.request("PATCH", kHco, R"({"metadata":{"annotations":{"kubevirt.kubevirt.io/jsonpatch":null}}})",
+                      "application/merge-patch+json").status == 200);
+  CHECK(eventually([&] { return methodsOf(sim, kOwnedKv).is_null(); }));
+  // hcoReconcile: false freezes the pair; switched back on, HCO reverts the edit.
+  REQUIRE(sim.request("POST", "/_sim/knobs", R"({"hcoReconcile": false})").status == 200);
+  REQUIRE(sim.request("PATCH", kOwnedKv, R"({"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":["Evict"]}}})",
+                      "application/merge-patch+json").status == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(methodsOf(sim, kOwnedKv) == json{"Evict"});
+  REQUIRE(sim.request("POST", "/_sim/knobs", R"({"hcoReconcile": true})").status == 200);
+  CHECK(eventually([&] { return methodsOf(sim, kOwnedKv).is_null(); }));
 }
