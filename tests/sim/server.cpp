@@ -23,6 +23,7 @@
 #include "openapi.hpp"
 #include "scenario.hpp"
 #include "hco_controller.hpp"
+#include "rollout_controller.hpp"
 #include "services.hpp"
 #include "status_errors.hpp"
 #include "tls.hpp"
@@ -360,6 +361,9 @@ int runServer(const Config& cfg) {
     // KubeVirt's controllers run before the termination controller, so that an unfinished
     // migration being deleted is failed before its finalizer is released.
     controllers.add(std::make_unique<HcoController>());
+    auto rollout = std::make_unique<RolloutController>();
+    services.rollout = rollout.get();
+    controllers.add(std::move(rollout));
     controllers.add(std::make_unique<EvacuationController>());
     controllers.add(std::make_unique<WorkloadUpdater>());
     controllers.add(std::make_unique<MigrationController>());

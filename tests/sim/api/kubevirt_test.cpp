@@ -816,3 +816,104 @@ TEST_CASE("hco: the KubeVirt CR follows the HyperConverged CR, direct edits are 
   REQUIRE(sim.request("POST", "/_sim/knobs", R"({"hcoReconcile": true})").status == 200);
   CHECK(eventually([&] { return methodsOf(sim, kOwnedKv).is_null(); }));
 }
+
+TEST_CASE("rollout: virt-handler rolls, then virt-controller; the updater waits, then updates to the new image") {
+  Sim sim(kFastArgs);
+  Cluster c(4, json::object(), {{"workloadUpdateMethods", {"LiveMigrate"}}});
+  c.knobs = {{"timeScale", 100}, {"inClusterUpdater", true}, {"migrationDuration", "2s"}};
+  c.objects.push_back({{"apiVersion", "apps/v1"}, {"kind", "DaemonSet"},
+                       {"metadata", {{"name", "virt-handler"}, {"namespace", "kubevirt"}, {"generation", 1}}},
+                       {"spec", {{"template", {{"spec", {{"containers", {{{"name", "virt-handler"},
+                                                                            {"image", "quay.io/kubevirt/virt-handler:v1.9.0"}}}}}}}}}},
+                       {"status", {{"desiredNumberScheduled", 4}, {"updatedNumberScheduled", 4}, {"numberAvailable", 4},
+                                   {"observedGeneration", 1}}}});
+  c.vmi("cur", "w1", true, "LiveMigrate", {}, "", kNew);
+  c.vmi("old1", "w2");
+  c.load(sim);
+  const std::string next = "quay.io/kubevirt/virt-launcher:v1.9.1";
+  const std::string kvPath = "/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt";
+  const std::string dsPath = "/apis/apps/v1/namespaces/kubevirt/daemonsets/virt-handler";
+  const std::string deployPath = "/apis/apps/v1/namespaces/kubevirt/deployments/virt-controller";
+  CHECK(sim.request("POST", "/_sim/rollout", R"({"durationSeconds": 60})").status == 400);
+  auto r = sim.request("POST", "/_sim/rollout", json{{"launcherImage", next}, {"durationSeconds", 200}}.dump());
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  const std::string target = r.json()["targetDeploymentID"];
+  CHECK(r.json()["targetKubeVirtVersion"] == "v1.9.1");
+  CHECK(sim.request("POST", "/_sim/rollout", json{{"launcherImage", next}}.dump()).status == 409);
+  json kv = getJson(sim, kvPath);
+  CHECK(kv["status"]["phase"] == "Deployed");  // an update keeps the phase; the IDs tell
+  CHECK(kv["status"]["observedDeploymentID"] == "a");
+  CHECK(kv["status"]["targetDeploymentID"] == target);
+  CHECK(kv["status"]["targetKubeVirtVersion"] == "v1.9.1");
+  bool progressing = false;
+  for (const auto& cond : kv["status"]["conditions"])
+    if (cond["type"] == "Progressing") progressing = cond["status"] == "True" && cond["reason"] == "UpdateInProgress";
+  CHECK(progressing);
+  json ds = getJson(sim, dsPath);
+  CHECK(ds["status"]["observedGeneration"] == ds["metadata"]["generation"]);
+  CHECK(ds["status"]["updatedNumberScheduled"].get<int>() < 4);
+  CHECK(ds["spec"]["template"]["spec"]["containers"][0]["image"] == "quay.io/kubevirt/virt-handler:v1.9.1");
+  // A migration during the rollout gets the image of the virt-controller that still leads.
+  const std::string mig = createMigration(sim, "old1");
+  REQUIRE(eventually([&] { return phaseOf(sim, mig) == "Succeeded"; }));
+  CHECK(getJson(sim, kVmis + "/old1")["status"]["launcherContainerImageVersion"] == kNew);
+  // virt-controller's Deployment gets the new --launcher-image once virt-handler rolled over.
+  REQUIRE(eventually([&] {
+    const json d = getJson(sim, deployPath);
+    return d["spec"]["template"]["spec"]["containers"][0]["args"][1] == next;
+  }));
+  CHECK(getJson(sim, dsPath)["status"]["updatedNumberScheduled"] == 4);
+  REQUIRE(eventually([&] {
+    const json k = getJson(sim, kvPath);
+    return k["status"]["observedDeploymentID"] == target && k["status"]["phase"] == "Deployed";
+  }));
+  kv = getJson(sim, kvPath);
+  CHECK(kv["status"]["observedKubeVirtVersion"] == "v1.9.1");
+  // The VMI controller of the new virt-controller labelled the formerly current VMI outdated; then the updater
+  // moved both to the new image.
+  bool labelled = false;
+  uint64_t doneSeq = 0, firstUpdaterCreate = 0;
+  for (const auto& rec : sim.audit()) {
+    if (rec.value("controller", "") == "vmi" && rec["name"] == "cur" && rec.value("detail", "") == "outdated launcher image")
+      labelled = true;
+    if (rec.value("controller", "") == "virt-operator" && rec.value("detail", "").find("done") != std::string::npos)
+      doneSeq = rec["seq"];
+    if (rec.value("controller", "") == "workload-updater" && rec["verb"] == "create" &&
+        rec["resource"] == "virtualmachineinstancemigrations" && !firstUpdaterCreate)
+      firstUpdaterCreate = rec["seq"];
+  }
+  CHECK(labelled);
+  REQUIRE(eventually([&] {
+    return getJson(sim, kVmis + "/cur")["status"]["launcherContainerImageVersion"] == next &&
+           getJson(sim, kVmis + "/old1")["status"]["launcherContainerImageVersion"] == next;
+  }, 30));
+  for (const auto& rec : sim.audit())
+    if (rec.value("controller", "") == "workload-updater" && rec["verb"] == "create" &&
+        rec["resource"] == "virtualmachineinstancemigrations" && !firstUpdaterCreate)
+      firstUpdaterCreate = rec["seq"];
+  CHECK(doneSeq > 0);
+  CHECK(firstUpdaterCreate > doneSeq);  // the updater's gate held during the rollout
+  CHECK_FALSE(getJson(sim, kVmis + "/cur")["metadata"]["labels"].contains("kubevirt.io/outdatedLauncherImage"));
+  CHECK(getJson(sim, "/_sim/rollout")["active"] == false);
+}
+
+TEST_CASE("rollout: the knob form, and daemonsets are served") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}, {"rollout", {{"launcherImage", "quay.io/kubevirt/virt-launcher:v2.0.0"}, {"durationSeconds", "10s"}}}};
+  c.load(sim);
+  const std::string kvPath = "/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt";
+  REQUIRE(eventually([&] {
+    const json k = getJson(sim, kvPath);
+    return k.value("/status/targetKubeVirtVersion"_json_pointer, "") == "v2.0.0" &&
+           k["status"]["observedDeploymentID"] == k["status"]["targetDeploymentID"];
+  }));
+  const json d = getJson(sim, "/apis/apps/v1/namespaces/kubevirt/deployments/virt-controller");
+  CHECK(d["spec"]["template"]["spec"]["containers"][0]["args"][1] == "quay.io/kubevirt/virt-launcher:v2.0.0");
+  CHECK(sim.get("/apis/apps/v1/daemonsets").status == 200);
+  bool discovered = false;
+  const json apps = getJson(sim, "/apis/apps/v1");
+  for (const auto& r : apps["resources"])
+    if (r["name"] == "daemonsets") discovered = r["kind"] == "DaemonSet" && r["shortNames"][0] == "ds";
+  CHECK(discovered);
+}
