@@ -16,8 +16,10 @@ constexpr const char* kControllerServiceAccount = "system:serviceaccount:kubevir
 // The webhook's answer as the API server relays it (code, prefixed message). migration-create-admitter.go
 // answers with webhookutils.ToAdmissionResponseError (400 BadRequest) for errors about the VMI and
 // ToAdmissionResponse (422 Unprocessable Entity, from StatusCauses) for invalid requests.
-[[noreturn]] void deny(int code, const std::string& message) {
-  throw ApiError(code, "", std::string("admission webhook \"") + kMigrationValidator + "\" denied the request: " + message);
+// The API server (webhookerrors.ToStatusErr) keeps the webhook's code, reason and details and prefixes the message.
+[[noreturn]] void deny(int code, const std::string& message, const std::string& reason = "", json details = nullptr) {
+  throw ApiError(code, reason, std::string("admission webhook \"") + kMigrationValidator + "\" denied the request: " + message,
+                 std::move(details));
 }
 
 bool isFinalPhase(const std::string& p) { return p == "Succeeded" || p == "Failed"; }
@@ -30,7 +32,10 @@ void admitMigration(Services& s, const ResourceInfo& r, json& obj, const User& u
   // Admit: priority only from the virt-controller service account (CauseTypeForbidden, 422).
   if (obj.contains("/spec/priority"_json_pointer) && !obj["spec"]["priority"].is_null() &&
       user.name != kControllerServiceAccount)
-    deny(422, "Migration priority queue, only virt-controller is allowed to set priority field");
+    deny(422, "Migration priority queue, only virt-controller is allowed to set priority field", "Invalid",
+         {{"causes", {{{"reason", "FieldValueForbidden"},
+                       {"message", "Migration priority queue, only virt-controller is allowed to set priority field"},
+                       {"field", "spec.migrationPriority"}}}}});
 
   // Mutating webhook: the VMI label and the controller's finalizer.
   obj["metadata"]["labels"]["kubevirt.io/vmi-name"] = vmiName;

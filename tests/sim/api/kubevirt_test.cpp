@@ -609,6 +609,10 @@ TEST_CASE("kubevirt: VMIM admission answers 400 about the VMI and 422 for priori
   auto prio = create("ok", {{"priority", "system-critical"}});
   CHECK(prio.status == 422);
   CHECK(prio.json()["message"] == prefix + "Migration priority queue, only virt-controller is allowed to set priority field");
+  CHECK(prio.json()["reason"] == "Invalid");  // ToAdmissionResponse's reason and causes are relayed
+  CHECK(prio.json()["details"]["causes"][0]["field"] == "spec.migrationPriority");
+  CHECK(prio.json()["details"]["causes"][0]["reason"] == "FieldValueForbidden");
+  CHECK_FALSE(missing.json().contains("reason"));
 }
 
 TEST_CASE("kubevirt: outbound limit counts the VMI's nodeName and its migrationState.sourceNode") {
