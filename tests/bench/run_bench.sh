@@ -38,8 +38,13 @@ PY
 }
 # A maintenance window: KubeVirt's own updater off; fixed migration durations.
 off='{"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}}'
+# On the HyperConverged CR only, as an admin must: the simulated HCO carries it to the KubeVirt CR.
 api PATCH /apis/hco.kubevirt.io/v1beta1/namespaces/openshift-cnv/hyperconvergeds/kubevirt-hyperconverged "$off" >/dev/null
-api PATCH /apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt "$off" >/dev/null
+for _ in $(seq 1 100); do
+  api GET /apis/kubevirt.io/v1/kubevirts | python3 -c 'import json,sys
+sys.exit(any(kv["spec"].get("workloadUpdateStrategy", {}).get("workloadUpdateMethods") for kv in json.load(sys.stdin)["items"]))' && break
+  sleep 0.1
+done
 api POST /_sim/knobs "{\"timeScale\": $TIME_SCALE, \"migrationDuration\": {\"min\": \"${MIG_SIM}s\", \"max\": \"${MIG_SIM}s\"},
   \"schedulingDelay\": \"0s\", \"preparationDelay\": \"0s\", \"restartDelay\": \"1s\"}" >/dev/null
 run_flags=(-A --methods LiveMigrate,Evict --batch-size 20 --batch-interval 5s)

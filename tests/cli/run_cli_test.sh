@@ -179,15 +179,25 @@ expect_no_writes "$MARK" "preflight: KubeVirt not ready"
 load_objects "$TMP/kv-deployed.json"
 
 # A maintenance window: KubeVirt's own updater switched off; then --methods is required.
+# The simulator's HCO reconciles the KubeVirt CR from the HyperConverged CR (a direct edit of the KubeVirt
+# CR is reverted), so the two differ only through HCO's kubevirt.kubevirt.io/jsonpatch annotation.
+kv_methods() { kubectl get kubevirt -n kubevirt "$KV" -o 'jsonpath={.spec.workloadUpdateStrategy.workloadUpdateMethods}'; }
+wait_kv_methods() {  # wait_kv_methods EXPECTED: until the KubeVirt CR's methods print as EXPECTED (bounded)
+  for _ in $(seq 1 100); do [ "$(kv_methods)" = "$1" ] && return 0; sleep 0.1; done
+  return 1
+}
 kubectl patch hyperconverged -n openshift-cnv kubevirt-hyperconverged --type merge \
-  -p '{"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}}' > /dev/null && pass || fail "patch HCO"
+  -p '{"metadata":{"annotations":{"kubevirt.kubevirt.io/jsonpatch":"[{\"op\":\"add\",\"path\":\"/spec/workloadUpdateStrategy/workloadUpdateMethods\",\"value\":[\"LiveMigrate\",\"Evict\"]}]"}},"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}}' \
+  > /dev/null && pass || fail "patch HCO (methods off, a jsonpatch keeps them on the KubeVirt CR)"
+wait_kv_methods '["LiveMigrate","Evict"]' && pass || fail "the KubeVirt CR keeps its methods through the jsonpatch"
 MARK=$(audit_mark)
-expect_status 2 "HCO switched off, the KubeVirt CR not (yet)" -- wu run -A $METHODS --yes
+expect_status 2 "HCO switched off, the KubeVirt CR not" -- wu run -A $METHODS --yes
 expect_in "$TMP/err" "KubeVirt's own workload updater is active" "updater still active"
 expect_in "$TMP/err" "kubevirt/$KV" "the KubeVirt CR named"
 expect_no_writes "$MARK" "preflight: KubeVirt CR still has methods"
-kubectl patch kubevirt -n kubevirt "$KV" --type merge \
-  -p '{"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}}' > /dev/null && pass || fail "patch KubeVirt CR"
+kubectl patch hyperconverged -n openshift-cnv kubevirt-hyperconverged --type merge \
+  -p '{"metadata":{"annotations":{"kubevirt.kubevirt.io/jsonpatch":null}}}' > /dev/null && pass || fail "drop the jsonpatch"
+wait_kv_methods '' && pass || fail "HCO empties the KubeVirt CR's methods"
 MARK=$(audit_mark)
 expect_status 2 "cluster methods empty, no --methods" -- wu run -A --yes
 expect_in "$TMP/err" "workloadUpdateMethods is empty" "empty methods named"
@@ -413,7 +423,7 @@ export KUBECONFIG="$KCFG"
 SIM_URL=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["url"])' "$SIMDIR/ready.json")
 kubectl patch hyperconverged -n openshift-cnv kubevirt-hyperconverged --type merge \
   -p '{"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}}' > /dev/null
-kubectl patch kubevirt -n kubevirt "$KV" --type merge -p '{"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}}' > /dev/null
+wait_kv_methods '' || fail "HCO empties the KubeVirt CR's methods (second simulator)"
 for _ in $(seq 1 50); do  # the fleet's own migrations end first (they would hold a slot)
   kubectl get vmim -A -o 'jsonpath={range .items[*]}{.status.phase}{"\n"}{end}' | grep -qvE '^(Succeeded|Failed)$' || break
   sleep 0.2

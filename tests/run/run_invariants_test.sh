@@ -132,6 +132,18 @@ def cmd_req(d, method, path, body=None, ctype="application/json"):
     return 0 if code < 300 else 1
 
 
+def cmd_kubevirt_methods_empty(d):
+    """Waits (bounded) until every KubeVirt CR has no workloadUpdateMethods: the simulated HCO reconciles it
+    from the HyperConverged CR."""
+    import time
+    for _ in range(200):
+        items = get(d, "/apis/kubevirt.io/v1/kubevirts")["items"]
+        if all(not kv.get("spec", {}).get("workloadUpdateStrategy", {}).get("workloadUpdateMethods") for kv in items):
+            return 0
+        time.sleep(0.05)
+    print("the KubeVirt CR still has workloadUpdateMethods", file=sys.stderr)
+    return 1
+
 def cmd_seq(d):
     a = get(d, "/_sim/audit")
     print(max((r.get("seq", 0) for r in a), default=0))
@@ -366,13 +378,14 @@ sim_start() {
   return 1
 }
 
-# sim_setup DIR [KNOBS]: the cluster's workloadUpdateMethods emptied on HyperConverged and KubeVirt
-# (KubeVirt's own updater inactive, so --methods is required), then the knobs.
+# sim_setup DIR [KNOBS]: the cluster's workloadUpdateMethods emptied on the HyperConverged CR, as an admin
+# must (the simulated HCO then empties the KubeVirt CR's; a direct edit of the KubeVirt CR would be
+# reverted), so KubeVirt's own updater is inactive and --methods is required; then the knobs.
 sim_setup() {
   local d=$1 knobs=${2-$KNOBS} p='{"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}}'
   if ! simctl req "$d" PATCH /apis/hco.kubevirt.io/v1beta1/namespaces/openshift-cnv/hyperconvergeds/kubevirt-hyperconverged \
          "$p" application/merge-patch+json > /dev/null ||
-     ! simctl req "$d" PATCH /apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt "$p" application/merge-patch+json > /dev/null ||
+     ! simctl kubevirt-methods-empty "$d" ||
      { [ -n "$knobs" ] && ! simctl req "$d" POST /_sim/knobs "$knobs" > /dev/null; }; then
     fail "$d: cannot set up the simulator"
     return 1

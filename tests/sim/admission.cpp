@@ -13,8 +13,13 @@ namespace {
 constexpr const char* kMigrationValidator = "migration-create-validator.kubevirt.io";
 constexpr const char* kControllerServiceAccount = "system:serviceaccount:kubevirt:kubevirt-controller";
 
-[[noreturn]] void deny(const std::string& message) {
-  throw ApiError(422, "", std::string("admission webhook \"") + kMigrationValidator + "\" denied the request: " + message);
+// The webhook's answer as the API server relays it (code, prefixed message). migration-create-admitter.go
+// answers with webhookutils.ToAdmissionResponseError (400 BadRequest) for errors about the VMI and
+// ToAdmissionResponse (422 Unprocessable Entity, from StatusCauses) for invalid requests.
+// The API server (webhookerrors.ToStatusErr) keeps the webhook's code, reason and details and prefixes the message.
+[[noreturn]] void deny(int code, const std::string& message, const std::string& reason = "", json details = nullptr) {
+  throw ApiError(code, reason, std::string("admission webhook \"") + kMigrationValidator + "\" denied the request: " + message,
+                 std::move(details));
 }
 
 bool isFinalPhase(const std::string& p) { return p == "Succeeded" || p == "Failed"; }
@@ -24,8 +29,13 @@ void admitMigration(Services& s, const ResourceInfo& r, json& obj, const User& u
   const std::string vmiName = obj.value("/spec/vmiName"_json_pointer, "");
   if (vmiName.empty())
     throw invalid(r, obj["metadata"].value("name", ""), {{"FieldValueRequired", "Required value", "spec.vmiName"}});
-  if (obj.contains("/spec/priority"_json_pointer) && user.name != kControllerServiceAccount)
-    deny("spec.priority can only be set by the virt-controller service account");
+  // Admit: priority only from the virt-controller service account (CauseTypeForbidden, 422).
+  if (obj.contains("/spec/priority"_json_pointer) && !obj["spec"]["priority"].is_null() &&
+      user.name != kControllerServiceAccount)
+    deny(422, "Migration priority queue, only virt-controller is allowed to set priority field", "Invalid",
+         {{"causes", {{{"reason", "FieldValueForbidden"},
+                       {"message", "Migration priority queue, only virt-controller is allowed to set priority field"},
+                       {"field", "spec.migrationPriority"}}}}});
 
   // Mutating webhook: the VMI label and the controller's finalizer.
   obj["metadata"]["labels"]["kubevirt.io/vmi-name"] = vmiName;
@@ -37,13 +47,15 @@ void admitMigration(Services& s, const ResourceInfo& r, json& obj, const User& u
   // Validating webhook.
   const ResourceInfo& vmis = *findResource("kubevirt.io", "v1", "virtualmachineinstances");
   ObjPtr v = s.store.get(vmis, ns, vmiName);
-  if (!v) deny("the VMI \"" + ns + "/" + vmiName + "\" does not exist");
+  // Admit: the VMI must exist, not be final, be migratable (isMigratable), and have no migration in
+  // flight (ensureNoMigrationConflict) - each an error answered 400 by ToAdmissionResponseError.
+  if (!v) deny(400, "the VMI \"" + ns + "/" + vmiName + "\" does not exist");
   json vmi = v->parse();
-  if (isFinalPhase(vmi.value("/status/phase"_json_pointer, ""))) deny("Cannot migrate VMI in finalized state.");
+  if (isFinalPhase(vmi.value("/status/phase"_json_pointer, ""))) deny(400, "Cannot migrate VMI in finalized state.");
   if (vmi.contains("/status/conditions"_json_pointer))
     for (const auto& c : vmi["status"]["conditions"])
       if (c.value("type", "") == "LiveMigratable" && c.value("status", "") == "False")
-        deny("Cannot migrate VMI, Reason: " + c.value("reason", "") + ", Message: " + c.value("message", ""));
+        deny(400, "Cannot migrate VMI, Reason: " + c.value("reason", "") + ", Message: " + c.value("message", ""));
   LabelSelector sel = LabelSelector::parse("kubevirt.io/vmi-name=" + vmiName);
   Store::ListQuery q;
   q.ns = ns;
@@ -51,8 +63,8 @@ void admitMigration(Services& s, const ResourceInfo& r, json& obj, const User& u
   for (const auto& m : s.store.list(r, q).items) {
     json mig = m->parse();
     if (!isFinalPhase(mig.value("/status/phase"_json_pointer, "")))
-      deny("in-flight migration detected. Active migration job (" + m->name +
-           ") is currently already in progress for VMI " + vmiName + ".");
+      deny(400, "in-flight migration detected. Active migration job (" + m->uid +
+                    ") is currently already in progress for VMI " + mig.value("/spec/vmiName"_json_pointer, vmiName) + ".");
   }
 }
 

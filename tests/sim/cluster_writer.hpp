@@ -27,6 +27,11 @@ class ClusterWriter {
   bool remove(const ResourceInfo& r, const std::string& ns, const std::string& name, const std::string& detail = "");
   // Evicts a pod through the same path as the API; returns the HTTP code (201, 429, 404, ...).
   int evict(const std::string& ns, const std::string& pod, std::string* message = nullptr);
+  // Records a write the API server refused (code >= 400), e.g. a pod create over quota.
+  void rejected(const std::string& verb, const ResourceInfo& r, const std::string& ns, const std::string& name, int code,
+                const std::string& detail) {
+    audit(verb, r, ns, name, "", code, nullptr, detail);
+  }
   // Records an Event on obj (type Normal or Warning).
   void event(const nlohmann::json& obj, const std::string& type, const std::string& reason,
              const std::string& message);

@@ -2,6 +2,7 @@
 
 #include "http_util.hpp"
 #include "migration_history.hpp"
+#include "rollout_controller.hpp"
 #include "sim_clock.hpp"
 #include "scenario.hpp"
 #include "services.hpp"
@@ -75,6 +76,12 @@ void handleControl(Services& s, const httplib::Request& req, httplib::Response& 
   } else if (what == "migrations" && m == "GET") {
     if (!s.migrations) throw genericNotFound();
     reply(req, res, 200, s.migrations->snapshot());
+  } else if (what == "rollout" && m == "POST") {
+    if (!s.rollout) throw genericNotFound();
+    reply(req, res, 200, s.rollout->start(s, parseJson(req)));
+  } else if (what == "rollout" && m == "GET") {
+    if (!s.rollout) throw genericNotFound();
+    reply(req, res, 200, s.rollout->state());
   } else if (what == "knobs" && m == "GET") {
     reply(req, res, 200, s.knobs.snapshot());
   } else if (what == "knobs" && m == "POST") {

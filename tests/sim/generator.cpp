@@ -79,15 +79,17 @@ void Gen::infrastructure() {
          {"configuration",
           {{"developerConfiguration", {{"featureGates", {"HotplugVolumes", "VMLiveUpdateFeatures"}}}},
            {"evictionStrategy", "LiveMigrate"},
+           // As the HCO reconciles it from the HyperConverged CR below (hco_controller.cpp), so the pair starts
+           // consistent.
            {"migrations",
             {{"parallelMigrationsPerCluster", 5}, {"parallelOutboundMigrationsPerNode", 2},
-             {"bandwidthPerMigration", "0Mi"}, {"completionTimeoutPerGiB", 150}, {"progressTimeout", 150},
-             {"allowAutoConverge", false}, {"allowPostCopy", false}}},
+             {"completionTimeoutPerGiB", 20}, {"progressTimeout", 150},
+             {"allowAutoConverge", false}, {"allowPostCopy", false}, {"allowWorkloadDisruption", false}}},
            {"vmRolloutStrategy", "LiveUpdate"}}},
          {"customizeComponents", json::object()},
          {"imagePullPolicy", "IfNotPresent"},
          {"workloadUpdateStrategy",
-          {{"workloadUpdateMethods", {"LiveMigrate", "Evict"}}, {"batchEvictionSize", 10}, {"batchEvictionInterval", "1m0s"}}}}},
+          {{"workloadUpdateMethods", {"LiveMigrate"}}, {"batchEvictionSize", 10}, {"batchEvictionInterval", "1m0s"}}}}},
        {"status",
         {{"phase", "Deployed"},
          {"conditions",
@@ -567,6 +569,29 @@ void Gen::run(FleetSummary& sum) {
   workloads(sum);
   kubevirt_["status"]["outdatedVirtualMachineInstanceWorkloads"] = sum.outdated;
   add("kubevirt.io", "v1", "kubevirts", std::move(kubevirt_));
+  // virt-handler on every worker (drawn last, so the objects above do not depend on it).
+  const int desired = static_cast<int>(workers_.size());
+  json hc = {{"name", "virt-handler"}, {"image", "quay.io/kubevirt/virt-handler:v1.9.0"},
+             {"command", {"virt-handler"}}, {"args", {"--port", "8443", "--hostname-override", "$(NODE_NAME)"}}};
+  add("apps", "v1", "daemonsets",
+      {{"apiVersion", "apps/v1"},
+       {"kind", "DaemonSet"},
+       {"metadata",
+        {{"name", "virt-handler"}, {"namespace", "kubevirt"}, {"uid", uid()}, {"creationTimestamp", ts(120)},
+         {"generation", 2},
+         {"labels", {{"app.kubernetes.io/component", "kubevirt"}, {"app.kubernetes.io/managed-by", "virt-operator"},
+                     {"app.kubernetes.io/version", "v1.9.0"}, {"kubevirt.io", "virt-handler"}}},
+         {"annotations", {{"deprecated.daemonset.template.generation", "2"}, {"kubevirt.io/install-strategy-version", "v1.9.0"}}}}},
+       {"spec",
+        {{"selector", {{"matchLabels", {{"kubevirt.io", "virt-handler"}}}}},
+         {"updateStrategy", {{"type", "RollingUpdate"}, {"rollingUpdate", {{"maxUnavailable", 1}, {"maxSurge", 0}}}}},
+         {"template", {{"metadata", {{"labels", {{"kubevirt.io", "virt-handler"}}}}},
+                       {"spec", {{"serviceAccountName", "kubevirt-handler"}, {"containers", json::array({hc})},
+                                 {"nodeSelector", {{"kubernetes.io/os", "linux"}}}}}}}}},
+       {"status",
+        {{"currentNumberScheduled", desired}, {"desiredNumberScheduled", desired}, {"numberAvailable", desired},
+         {"numberMisscheduled", 0}, {"numberReady", desired}, {"observedGeneration", 2},
+         {"updatedNumberScheduled", desired}}}});
 }
 
 }  // namespace

@@ -76,6 +76,9 @@ std::optional<json> kubevirtCR(const Store& s) {
 std::string currentLauncherImage(const Store& s) {
   for (const auto& d : s.all(deployments())) {
     if (d["metadata"].value("name", "") != "virt-controller") continue;
+    // During a rollout the old virt-controller still leads (rollout_controller.cpp).
+    const std::string running = annotation(d, "sim.kubevirt.io/running-launcher-image");
+    if (!running.empty()) return running;
     const json::json_pointer cp("/spec/template/spec/containers");
     if (!d.contains(cp)) continue;
     for (const auto& c : d.at(cp)) {

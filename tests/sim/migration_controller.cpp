@@ -1,7 +1,10 @@
 #include "migration_controller.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <utility>
+#include <vector>
 
 #include "cluster_writer.hpp"
 #include "durations.hpp"
@@ -73,8 +76,19 @@ struct MigrationController::Ctx {
   std::map<std::string, json> targetPods;  // VMIM uid -> target pod
   std::map<std::string, json> vmims;       // uid -> VMIM (current state)
   int running = 0;                         // §3.2 count
-  std::map<std::string, int> outbound;     // source node -> running migrations
+  // The VMI of each running migration (that still exists): status.nodeName and
+  // status.migrationState.sourceNode, for outboundMigrationsOnNode.
+  std::vector<std::pair<std::string, std::string>> runningVmiNodes;
   bool anyFinalized = false;
+
+  // migration.go outboundMigrationsOnNode: a running migration counts against node when its VMI's
+  // status.nodeName OR status.migrationState.sourceNode is that node.
+  int outboundOn(const std::string& node) const {
+    int n = 0;
+    for (const auto& [nodeName, sourceNode] : runningVmiNodes)
+      if (nodeName == node || sourceNode == node) ++n;
+    return n;
+  }
 };
 
 void MigrationController::tick(Services& s, time_point now) {
@@ -96,16 +110,18 @@ void MigrationController::tick(Services& s, time_point now) {
     const std::string uid = str(m, "/metadata/uid");
     live.insert(uid);
     c.vmims[uid] = m;
+    // migration.go findRunningMigrations: of the unfinished migrations (ListUnfinishedMigrations), those
+    // IsRunning() and those in any other phase whose VMI exists and that already have a target pod.
     const std::string phase = str(m, "/status/phase");
-    const bool counted = kv::migrationPhaseIsRunning(phase) || (phase == "Pending" && c.targetPods.count(uid));
+    if (kv::isFinal(phase)) continue;
+    ObjPtr v = s.store.get(kv::vmis(), str(m, "/metadata/namespace"), str(m, "/spec/vmiName"));
+    const bool counted = kv::migrationPhaseIsRunning(phase) || (v && c.targetPods.count(uid));
     if (!counted) continue;
     ++c.running;
-    std::string source = str(m, "/status/migrationState/sourceNode");
-    if (ObjPtr v = s.store.get(kv::vmis(), str(m, "/metadata/namespace"), str(m, "/spec/vmiName"))) {
+    if (v) {
       json vmi = v->parse();
-      if (source.empty()) source = str(vmi, "/status/nodeName");
+      c.runningVmiNodes.emplace_back(str(vmi, "/status/nodeName"), str(vmi, "/status/migrationState/sourceNode"));
     }
-    if (!source.empty()) ++c.outbound[source];
   }
   for (auto it = tracks_.begin(); it != tracks_.end();)
     it = live.count(it->first) ? std::next(it) : tracks_.erase(it);
@@ -162,9 +178,10 @@ void MigrationController::reconcile(Ctx& c, json& m) {
   json vmi = vobj ? vobj->parse() : json();
   const bool deleting = m["metadata"].contains("deletionTimestamp");
 
-  if (!vobj) {  // §3.1: the VMI is gone, so is its migration
-    fail(c, m, "Migration failed: VMI " + ns + "/" + vmiName + " does not exist", true);
-    c.w.remove(kv::vmims(), ns, name, "vmi gone");
+  if (!vobj) {
+    // migration.go execute(): "Deleting migration for deleted vmi" - deleted (not failed) unless already
+    // deleting, and nothing else is done for a migration without a VMI (its finalizer stays).
+    if (!deleting) c.w.remove(kv::vmims(), ns, name, "vmi gone");
     return;
   }
   if (deleting) {
@@ -223,6 +240,17 @@ void MigrationController::reconcile(Ctx& c, json& m) {
     return;
   }
   if (ph == "Scheduling") {
+    // processMigrationPhase, MigrationScheduling: the quota condition is removed.
+    if (m.contains("/status/conditions"_json_pointer)) {
+      bool quota = false;
+      for (const auto& cond : m["status"]["conditions"])
+        if (cond.value("type", "") == "migrationRejectedByResourceQuota") quota = true;
+      if (quota) {
+        ObjPtr out = c.w.modify(kv::vmims(), ns, name, [&](json& o) { eraseCondition(o, "migrationRejectedByResourceQuota"); },
+                                "condition migrationRejectedByResourceQuota removed");
+        if (out) m = out->parse();
+      }
+    }
     schedulingStep(c, m, vmi, pod, t);
     return;
   }
@@ -299,11 +327,28 @@ void MigrationController::reconcile(Ctx& c, json& m) {
 bool MigrationController::pendingStep(Ctx& c, json& m, json& vmi, Track& t) {
   const std::string ns = str(m, "/metadata/namespace"), name = str(m, "/metadata/name");
   const std::string uid = str(m, "/metadata/uid");
-  if (c.targetPods.count(uid)) {
+  if (auto pod = c.targetPods.find(uid); pod != c.targetPods.end()) {
+    // sync() in Pending with the target pod present and not Ready: handlePendingPodTimeout; then
+    // updateStatus moves the migration to Scheduling (the pod was listed before sync deleted it, so even a
+    // timed-out pod takes it there, where its absence then fails the migration).
+    if (!podReady(pod->second) && pendingPodTimeout(c, m, vmi, pod->second, t)) {
+      setPhase(c, m, "Scheduling", "target pod timed out");
+      c.targetPods.erase(pod);
+      return false;
+    }
     setPhase(c, m, "Scheduling", "");
     return true;
   }
-  if (c.now < t.nextCheck) return false;
+  std::string behaviour = kv::annotation(vmi, "sim.kubevirt.io/target-pod");
+  if (behaviour.empty()) {
+    auto k = c.s.knobs.snapshot();
+    if (k.contains("targetPod") && k["targetPod"].is_string()) behaviour = k["targetPod"].get<std::string>();
+  }
+  // A quota rejection is retried with the work queue's rate limit; lifting the quota re-enqueues at once
+  // (migration.go updateResourceQuota/deleteResourceQuota enqueue migrations with the condition).
+  const bool quotaLifted = t.quotaFailures > 0 && behaviour != "QuotaExceeded";
+  if (quotaLifted) t.quotaFailures = 0;
+  if (c.now < t.nextCheck && !quotaLifted) return false;
   if (double wait = backoffRemaining(c, m); wait > 0) {
     if (!t.backoffEvent) {
       c.w.event(vmi, "Warning", "MigrationBackoff", "backoff migrating vmi " + ns + "/" + str(vmi, "/metadata/name"));
@@ -319,17 +364,13 @@ bool MigrationController::pendingStep(Ctx& c, json& m, json& vmi, Track& t) {
     t.nextCheck = c.now + secs(1);
     return false;
   }
-  if (c.running >= c.limits.perCluster || c.outbound[source] >= c.limits.perNode) {
+  // handleTargetPodCreation: the cluster limit, then outboundMigrationsOnNode(vmi.Status.NodeName).
+  if (c.running >= c.limits.perCluster || c.outboundOn(source) >= c.limits.perNode) {
     t.nextCheck = c.now + secs(retry);
     return false;
   }
 
   // The target pod, on another schedulable node (or none: Unschedulable).
-  std::string behaviour = kv::annotation(vmi, "sim.kubevirt.io/target-pod");
-  if (behaviour.empty()) {
-    auto k = c.s.knobs.snapshot();
-    if (k.contains("targetPod") && k["targetPod"].is_string()) behaviour = k["targetPod"].get<std::string>();
-  }
   std::vector<std::string> candidates;
   for (const auto& n : kv::schedulableNodes(c.s.store))
     if (n != source) candidates.push_back(n);
@@ -354,11 +395,40 @@ bool MigrationController::pendingStep(Ctx& c, json& m, json& vmi, Track& t) {
                                            {"state", {{"waiting", {{"reason", "ContainerCreating"}}}}}}};
   }
   pod["metadata"]["annotations"]["sim.kubevirt.io/target-node"] = target;
+  if (behaviour == "QuotaExceeded") {
+    // The API server's ResourceQuota admission refuses the pod (403 Forbidden, "exceeded quota").
+    // createTargetPod: Warning FailedCreate "Error creating pod: ..." on the VMI, the error is returned;
+    // processMigrationPhase (Pending, no pod, error contains "exceeded quota") adds the condition
+    // migrationRejectedByResourceQuota (status True, lastProbeTime) once; execute()'s error re-enqueues the key
+    // rate limited (workqueue.DefaultTypedControllerRateLimiter: 5 ms doubling per failure, at most 1000 s).
+    const std::string podName = pod["metadata"].value("generateName", "") + c.s.store.newSuffix();
+    const std::string used = std::to_string(c.s.store.all(kv::pods(), ns).size());
+    const std::string apiErr = "pods \"" + podName + "\" is forbidden: exceeded quota: sim-quota, requested: pods=1, used: pods=" +
+                               used + ", limited: pods=" + used;
+    c.w.rejected("create", kv::pods(), ns, podName, 403, "migration target pod for " + name + ": exceeded quota");
+    c.w.event(vmi, "Warning", "FailedCreate", "Error creating pod: " + apiErr);
+    bool hasCondition = false;
+    if (m.contains("/status/conditions"_json_pointer))
+      for (const auto& cond : m["status"]["conditions"])
+        if (cond.value("type", "") == "migrationRejectedByResourceQuota") hasCondition = true;
+    if (!hasCondition) {
+      ObjPtr out = c.w.modify(kv::vmims(), ns, name, [&](json& o) {
+        json& cs = o["status"]["conditions"];
+        if (!cs.is_array()) cs = json::array();
+        cs.push_back({{"type", "migrationRejectedByResourceQuota"}, {"status", "True"}, {"lastProbeTime", c.nowTs},
+                      {"lastTransitionTime", nullptr}});
+      }, "condition migrationRejectedByResourceQuota");
+      if (out) m = out->parse();
+    }
+    ++t.quotaFailures;
+    t.nextCheck = c.now + secs(std::min(1000.0, 0.005 * std::ldexp(1.0, std::min(t.quotaFailures - 1, 30))));
+    return false;
+  }
   ObjPtr created = c.w.create(kv::pods(), pod, "migration target pod for " + name);
   json cp = created->parse();
   c.targetPods[uid] = cp;
   ++c.running;
-  ++c.outbound[source];
+  c.runningVmiNodes.emplace_back(source, str(vmi, "/status/migrationState/sourceNode"));
   if (c.s.migrations) c.s.migrations->noteNodes(uid, source, target);
   t.podReadyAt = c.now + secs(drawDuration(c.s.knobs, c.s.seed, "schedulingDelay", {2, 8}, vmi,
                                            "sim.kubevirt.io/scheduling-delay", uid));
@@ -369,20 +439,17 @@ bool MigrationController::pendingStep(Ctx& c, json& m, json& vmi, Track& t) {
   return true;
 }
 
-void MigrationController::schedulingStep(Ctx& c, json& m, json& vmi, json& pod, Track& t) {
+// migration.go handlePendingPodTimeout, called from sync() for a Pending migration whose target pod exists
+// and is not Ready, and for a Scheduling one: an Unschedulable pod is reported and deleted after the
+// unschedulable timeout, any Pending pod after the catch-all timeout. true when the pod was deleted.
+bool MigrationController::pendingPodTimeout(Ctx& c, json& m, const json& vmi, const json& pod, Track& t) {
+  if (str(pod, "/status/phase") != "Pending" || pod["metadata"].contains("deletionTimestamp")) return false;
   const std::string ns = str(m, "/metadata/namespace");
   const std::string podName = str(pod, "/metadata/name");
-  if (podReady(pod)) {
-    setPhase(c, m, "Scheduled", "");
-    return;
-  }
-  if (str(pod, "/status/phase") != "Pending" || pod["metadata"].contains("deletionTimestamp")) return;
   time_point created;
-  if (!parseRfc3339(str(pod, "/metadata/creationTimestamp"), created)) return;
+  if (!parseRfc3339(str(pod, "/metadata/creationTimestamp"), created)) return false;
   const auto age = std::chrono::duration_cast<std::chrono::seconds>(c.now - created).count();
-  const bool unschedulable = podUnschedulable(pod);
-  const std::string stuck = kv::annotation(vmi, "sim.kubevirt.io/target-pod");
-  if (unschedulable) {
+  if (podUnschedulable(pod)) {
     if (c.now - t.lastWarning >= secs(10)) {
       c.w.event(m, "Warning", "migrationTargetPodUnschedulable",
                 "Migration target pod for VMI [" + ns + "/" + str(vmi, "/metadata/name") +
@@ -392,15 +459,27 @@ void MigrationController::schedulingStep(Ctx& c, json& m, json& vmi, json& pod, 
     if (age >= timeoutAnnotation(m, "kubevirt.io/migrationUnschedulablePodTimeoutSeconds", kUnschedulableTimeout)) {
       c.w.remove(kv::pods(), ns, podName, "unschedulable timeout");
       c.w.event(m, "Normal", "SuccessfulDelete", "unschedulable pod " + ns + "/" + podName + " timeout period exceeded");
-      return;
+      return true;
     }
   }
   if (age >= timeoutAnnotation(m, "kubevirt.io/migrationPendingPodTimeoutSeconds", kPendingTimeout)) {
     c.w.remove(kv::pods(), ns, podName, "pending timeout");
     c.w.event(m, "Normal", "SuccessfulDelete", "pending pod " + ns + "/" + podName + " timeout period exceeded");
+    return true;
+  }
+  return false;
+}
+
+void MigrationController::schedulingStep(Ctx& c, json& m, json& vmi, json& pod, Track& t) {
+  const std::string ns = str(m, "/metadata/namespace");
+  const std::string podName = str(pod, "/metadata/name");
+  if (podReady(pod)) {
+    setPhase(c, m, "Scheduled", "");
     return;
   }
-  if (unschedulable || !pod["spec"].value("nodeName", "").empty()) return;  // StuckPending keeps waiting
+  if (str(pod, "/status/phase") != "Pending" || pod["metadata"].contains("deletionTimestamp")) return;
+  if (pendingPodTimeout(c, m, vmi, pod, t)) return;
+  if (podUnschedulable(pod) || !pod["spec"].value("nodeName", "").empty()) return;  // StuckPending keeps waiting
   if (t.podReadyAt == time_point{})
     t.podReadyAt = t.seen + secs(drawDuration(c.s.knobs, c.s.seed, "schedulingDelay", {2, 8}, vmi,
                                               "sim.kubevirt.io/scheduling-delay", str(m, "/metadata/uid")));

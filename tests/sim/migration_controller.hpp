@@ -31,10 +31,12 @@ class MigrationController : public Controller {
     time_point runUntil{};      // Running ends
     time_point lastWarning{};   // last migrationTargetPodUnschedulable / MigrationBackoff event
     bool backoffEvent = false;
+    int quotaFailures = 0;      // target pod creations refused for quota since the last success
   };
   struct Ctx;
   void reconcile(Ctx& c, nlohmann::json& m);
   bool pendingStep(Ctx& c, nlohmann::json& m, nlohmann::json& vmi, Track& t);
+  bool pendingPodTimeout(Ctx& c, nlohmann::json& m, const nlohmann::json& vmi, const nlohmann::json& pod, Track& t);
   void schedulingStep(Ctx& c, nlohmann::json& m, nlohmann::json& vmi, nlohmann::json& pod, Track& t);
   void setPhase(Ctx& c, nlohmann::json& m, const std::string& phase, const std::string& detail,
                 const std::function<void(nlohmann::json&)>& extra = nullptr);

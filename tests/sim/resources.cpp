@@ -31,6 +31,8 @@ std::vector<ResourceInfo> buildTable() {
        .kind = "PodDisruptionBudget", .shortNames = {"pdb"}, .hasStatus = true});
   add({.group = "apps", .version = "v1", .plural = "deployments", .singular = "deployment", .kind = "Deployment",
        .shortNames = {"deploy"}, .categories = {"all"}, .hasStatus = true});
+  add({.group = "apps", .version = "v1", .plural = "daemonsets", .singular = "daemonset", .kind = "DaemonSet",
+       .shortNames = {"ds"}, .categories = {"all"}, .hasStatus = true});
   add({.group = "coordination.k8s.io", .version = "v1", .plural = "leases", .singular = "lease", .kind = "Lease"});
   add({.group = "authorization.k8s.io", .version = "v1", .plural = "selfsubjectaccessreviews",
        .singular = "selfsubjectaccessreview", .kind = "SelfSubjectAccessReview", .namespaced = false,

@@ -22,6 +22,8 @@
 #include "http_util.hpp"
 #include "openapi.hpp"
 #include "scenario.hpp"
+#include "hco_controller.hpp"
+#include "rollout_controller.hpp"
 #include "services.hpp"
 #include "status_errors.hpp"
 #include "tls.hpp"
@@ -352,9 +354,16 @@ int runServer(const Config& cfg) {
     StateFiles files{cfg.stateDir, url, pki.get(), cfg.users};
     writeStateFiles(files);
 
+    // The HCO has reconciled the KubeVirt CR before any client can look (a loaded pair that differs is
+    // already reverted, unless the scenario switched hcoReconcile off).
+    HcoController::reconcile(services);
     ControllerLoop controllers(services, std::chrono::milliseconds(cfg.tickMs));
     // KubeVirt's controllers run before the termination controller, so that an unfinished
     // migration being deleted is failed before its finalizer is released.
+    controllers.add(std::make_unique<HcoController>());
+    auto rollout = std::make_unique<RolloutController>();
+    services.rollout = rollout.get();
+    controllers.add(std::move(rollout));
     controllers.add(std::make_unique<EvacuationController>());
     controllers.add(std::make_unique<WorkloadUpdater>());
     controllers.add(std::make_unique<MigrationController>());

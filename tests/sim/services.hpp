@@ -18,6 +18,7 @@
 namespace sim {
 
 class MigrationHistory;
+class RolloutController;
 
 struct Services {
   Store& store;
@@ -31,6 +32,7 @@ struct Services {
   std::string serverAddress;  // host:port as clients reach it
   uint64_t seed = 1;                      // --seed: drawn durations and failures of the KubeVirt controllers
   MigrationHistory* migrations = nullptr;  // phase history for /_sim/migrations
+  RolloutController* rollout = nullptr;    // POST /_sim/rollout
 };
 
 // One resource request in flight.

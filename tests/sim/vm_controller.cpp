@@ -1,5 +1,7 @@
 #include "vm_controller.hpp"
 
+#include <algorithm>
+
 #include "cluster_writer.hpp"
 #include "durations.hpp"
 #include "ids.hpp"
@@ -25,8 +27,12 @@ std::string ownerVm(const json& vmi) {
   return "";
 }
 
-// spec.running wins when set (both set is an error upstream); unset means Halted.
+// VirtualMachine.RunStrategy() (staging/src/kubevirt.io/api/core/v1/types.go): spec.running maps to
+// Always/Halted, unset means Halted, and both set is an error ("" here).
 std::string runStrategy(const json& vm) {
+  const bool hasRunning = vm.contains("/spec/running"_json_pointer) && !vm["spec"]["running"].is_null();
+  const bool hasStrategy = vm.contains("/spec/runStrategy"_json_pointer) && !vm["spec"]["runStrategy"].is_null();
+  if (hasRunning && hasStrategy) return "";
   if (vm.contains("/spec/running"_json_pointer) && vm["spec"]["running"].is_boolean())
     return vm["spec"]["running"].get<bool>() ? "Always" : "Halted";
   const std::string rs = str(vm, "/spec/runStrategy");
@@ -153,6 +159,25 @@ void VmController::afterFinal(Services& s, const std::string& ns, const std::str
   json vm = vmObj->parse();
   const std::string rs = runStrategy(vm);
   ClusterWriter w(s, "vm");
+  if (rs.empty()) {
+    // vm.go sync(): RunStrategy() fails, so the VM is not synced (no restart, no delete); the sync error
+    // becomes the VM's Failure condition (processFailureCondition, reason failedCreateReason).
+    const std::string msg = "Error fetching RunStrategy: running and runstrategy are mutually exclusive";
+    try {
+      w.modify(kv::vms(), ns, vmName, [&](json& o) {
+        json& cs = o["status"]["conditions"];
+        if (!cs.is_array()) cs = json::array();
+        for (const auto& c : cs)
+          if (c.value("type", "") == "Failure" && c.value("message", "") == msg) return;
+        cs.erase(std::remove_if(cs.begin(), cs.end(), [](const json& c) { return c.value("type", "") == "Failure"; }),
+                 cs.end());
+        cs.push_back({{"type", "Failure"}, {"status", "True"}, {"reason", "FailedCreate"}, {"message", msg},
+                      {"lastProbeTime", nullptr}, {"lastTransitionTime", nowRfc3339()}});
+      }, "not synced: running and runStrategy both set");
+    } catch (const ApiError&) {
+    }
+    return;
+  }
   const bool restart = rs == "Always" || (rs == "RerunOnFailure" && phase == "Failed");
   const bool remove = restart || rs == "RerunOnFailure" || rs == "Halted";
   if (!remove) {  // Manual, Once: the final VMI stays

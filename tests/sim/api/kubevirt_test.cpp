@@ -3,7 +3,10 @@
 // evictions and runStrategy, evacuation, and the in-cluster workload updater.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -508,14 +511,22 @@ TEST_CASE("kubevirt: forced failures - deletion before hand-off, VMI gone, anoth
   CHECK(targetPodOf(abortUid));
   CHECK(sim.request("DELETE", kVmims + "/" + abort).status == 200);
   CHECK(sim.request("DELETE", kVmis + "/gone").status == 200);
-  REQUIRE(eventually([&] { return sim.get(kVmims + "/" + abort).status == 404 && sim.get(kVmims + "/" + gone).status == 404; }));
+  // The VMI gone: migration.go execute() deletes the VMIM (not failed); nothing releases its finalizer then.
+  REQUIRE(eventually([&] {
+    return sim.get(kVmims + "/" + abort).status == 404 &&
+           getJson(sim, kVmims + "/" + gone)["metadata"].contains("deletionTimestamp");
+  }));
   std::map<std::string, json> byName;
   for (const auto& m : history(sim)) byName[m["name"]] = m;
   CHECK(at(byName[abort], "Failed") >= 0);
   CHECK(byName[abort].contains("deleted"));
   CHECK(byName[abort]["failureReason"].get<std::string>().find("aborted") != std::string::npos);
-  CHECK(at(byName[gone], "Failed") >= 0);
-  CHECK(byName[gone]["failureReason"].get<std::string>().find("does not exist") != std::string::npos);
+  CHECK(at(byName[gone], "Failed") < 0);
+  CHECK(phaseOf(sim, gone) == "Scheduling");
+  bool goneDeleted = false;
+  for (const auto& r : sim.audit())
+    if (r.value("name", "") == gone && r.value("verb", "") == "delete" && r.value("detail", "") == "vmi gone") goneDeleted = true;
+  CHECK(goneDeleted);
   bool condition = false;
   for (const auto& r : sim.audit())
     if (r.value("name", "") == abort && r.value("detail", "") == "condition migrationAbortRequested") condition = true;
@@ -559,4 +570,354 @@ TEST_CASE("kubevirt: migrationFailureRate and fail-migrations: N") {
     phases.push_back(phaseOf(sim, t));
   }
   CHECK(phases == std::vector<std::string>{"Failed", "Failed", "Succeeded"});
+}
+
+TEST_CASE("kubevirt: VMIM admission answers 400 about the VMI and 422 for priority, with upstream's messages") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"kubevirtControllers", false}};
+  c.vmi("ok", "w1");
+  c.vmi("nomig", "w2", false);
+  c.vmi("done", "w3");
+  c.load(sim);
+  REQUIRE(sim.request("PATCH", kVmis + "/done/status", R"({"status":{"phase":"Succeeded"}})",
+                      "application/merge-patch+json").status == 200);
+  auto create = [&](const std::string& vmi, json spec = json::object()) {
+    spec["vmiName"] = vmi;
+    json m = {{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstanceMigration"},
+              {"metadata", {{"generateName", "adm-"}}}, {"spec", spec}};
+    return sim.request("POST", kVmims, m.dump());
+  };
+  const std::string prefix = "admission webhook \"migration-create-validator.kubevirt.io\" denied the request: ";
+  auto missing = create("nothere");
+  CHECK(missing.status == 400);
+  CHECK(missing.json()["code"] == 400);
+  CHECK(missing.json()["message"] == prefix + "the VMI \"ns1/nothere\" does not exist");
+  auto final = create("done");
+  CHECK(final.status == 400);
+  CHECK(final.json()["message"] == prefix + "Cannot migrate VMI in finalized state.");
+  auto nomig = create("nomig");
+  CHECK(nomig.status == 400);
+  CHECK(nomig.json()["message"] == prefix + "Cannot migrate VMI, Reason: DisksNotLiveMigratable, Message: ");
+  auto first = create("ok");
+  REQUIRE(first.status == 201);
+  auto again = create("ok");
+  CHECK(again.status == 400);
+  CHECK(again.json()["message"] == prefix + "in-flight migration detected. Active migration job (" +
+                                       first.json()["metadata"]["uid"].get<std::string>() +
+                                       ") is currently already in progress for VMI ok.");
+  auto prio = create("ok", {{"priority", "system-critical"}});
+  CHECK(prio.status == 422);
+  CHECK(prio.json()["message"] == prefix + "Migration priority queue, only virt-controller is allowed to set priority field");
+  CHECK(prio.json()["reason"] == "Invalid");  // ToAdmissionResponse's reason and causes are relayed
+  CHECK(prio.json()["details"]["causes"][0]["field"] == "spec.migrationPriority");
+  CHECK(prio.json()["details"]["causes"][0]["reason"] == "FieldValueForbidden");
+  CHECK_FALSE(missing.json().contains("reason"));
+}
+
+TEST_CASE("kubevirt: outbound limit counts the VMI's nodeName and its migrationState.sourceNode") {
+  Sim sim(kFastArgs);
+  Cluster c(4, {{"parallelMigrationsPerCluster", 5}, {"parallelOutboundMigrationsPerNode", 1}});
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", "2s"}};
+  // "moved" came from w1 in an earlier migration: its VMI still says migrationState.sourceNode w1.
+  c.vmi("moved", "w2", true, "LiveMigrate", {{"sim.kubevirt.io/target-pod", "StuckPending"}});
+  for (auto& o : c.objects)
+    if (o["kind"] == "VirtualMachineInstance" && o["metadata"]["name"] == "moved")
+      o["status"]["migrationState"] = {{"sourceNode", "w1"}, {"targetNode", "w2"}, {"completed", true},
+                                       {"migrationUid", "earlier"}, {"startTimestamp", "2026-01-01T00:00:00Z"},
+                                       {"endTimestamp", "2026-01-01T00:01:00Z"}};
+  c.vmi("onw1", "w1");
+  c.load(sim);
+  const std::string m1 = createMigration(sim, "moved");
+  REQUIRE(eventually([&] { return phaseOf(sim, m1) == "Scheduling"; }));
+  const std::string m2 = createMigration(sim, "onw1");
+  // 20 simulated seconds: the stuck migration of "moved" counts against w1 too, so "onw1" waits.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(phaseOf(sim, m1) == "Scheduling");
+  CHECK(phaseOf(sim, m2) == "Pending");
+  REQUIRE(sim.request("DELETE", kVmims + "/" + m1).status == 200);
+  CHECK(eventually([&] { return phaseOf(sim, m2) == "Succeeded"; }));
+}
+
+TEST_CASE("kubevirt: a Pending migration's timed-out target pod is deleted while it is still Pending") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}};
+  c.vmi("vm1", "w1");
+  const std::string vmiUid = "00000000-0000-4000-8000-000000000vm1";
+  c.objects.push_back({{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstanceMigration"},
+                       {"metadata", {{"name", "loaded"}, {"namespace", "ns1"}, {"uid", "mig-loaded"},
+                                     {"creationTimestamp", "2026-01-01T00:00:00Z"}}},
+                       {"spec", {{"vmiName", "vm1"}}}, {"status", {{"phase", "Pending"}}}});
+  c.objects.push_back({{"apiVersion", "v1"}, {"kind", "Pod"},
+                       {"metadata", {{"name", "virt-launcher-vm1-target"}, {"namespace", "ns1"},
+                                     {"creationTimestamp", "2026-01-01T00:00:00Z"},
+                                     {"labels", {{"kubevirt.io", "virt-launcher"}, {"kubevirt.io/created-by", vmiUid},
+                                                 {"kubevirt.io/migrationJobUID", "mig-loaded"}}},
+                                     {"ownerReferences", {{{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstance"},
+                                                           {"name", "vm1"}, {"uid", vmiUid}, {"controller", true}}}}}},
+                       {"spec", {{"containers", {{{"name", "compute"}, {"image", kNew}}}}}},
+                       {"status", {{"phase", "Pending"},
+                                   {"conditions", {{{"type", "PodScheduled"}, {"status", "False"}, {"reason", "Unschedulable"}}}}}}});
+  c.load(sim);
+  REQUIRE(eventually([&] { return phaseOf(sim, "loaded") == "Failed"; }));
+  uint64_t deletedAt = 0, schedulingAt = 0;
+  for (const auto& r : sim.audit()) {
+    if (r.value("name", "") == "virt-launcher-vm1-target" && r.value("verb", "") == "delete" && !deletedAt)
+      deletedAt = r["seq"];
+    if (r.value("name", "") == "loaded" && r.value("detail", "").rfind("phase=Scheduling", 0) == 0 && !schedulingAt)
+      schedulingAt = r["seq"];
+  }
+  REQUIRE(deletedAt > 0);
+  REQUIRE(schedulingAt > 0);
+  CHECK(deletedAt < schedulingAt);  // handlePendingPodTimeout ran in Pending
+  bool event = false;
+  for (const auto& e : eventsFor(sim, "loaded"))
+    if (e["reason"] == "SuccessfulDelete" &&
+        e["message"] == "unschedulable pod ns1/virt-launcher-vm1-target timeout period exceeded")
+      event = true;
+  CHECK(event);
+}
+
+TEST_CASE("kubevirt: a VM with both spec.running and spec.runStrategy is not synced") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}, {"restartDelay", "1s"}};
+  c.vmi("both", "w1", false, "None", {}, "Always");
+  for (auto& o : c.objects)
+    if (o["kind"] == "VirtualMachine") o["spec"]["running"] = true;
+  c.load(sim);
+  const std::string uid = getJson(sim, kVmis + "/both")["metadata"]["uid"];
+  REQUIRE(sim.request("DELETE", kPods + "/virt-launcher-both-abcde").status == 200);
+  REQUIRE(eventually([&] { return getJson(sim, kVmis + "/both").value("/status/phase"_json_pointer, "") == "Succeeded"; }));
+  REQUIRE(eventually([&] {
+    for (const auto& cond : getJson(sim, kVms + "/both").value("/status/conditions"_json_pointer, json::array()))
+      if (cond["type"] == "Failure") return true;
+    return false;
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // 20 simulated seconds: no restart
+  json vmi = getJson(sim, kVmis + "/both");
+  CHECK(vmi["metadata"]["uid"] == uid);
+  CHECK(vmi["status"]["phase"] == "Succeeded");
+  json failure;
+  const json vm = getJson(sim, kVms + "/both");
+  for (const auto& cond : vm["status"]["conditions"])
+    if (cond["type"] == "Failure") failure = cond;
+  CHECK(failure["status"] == "True");
+  CHECK(failure["reason"] == "FailedCreate");
+  CHECK(failure["message"] == "Error fetching RunStrategy: running and runstrategy are mutually exclusive");
+}
+
+TEST_CASE("kubevirt: a target pod over quota - 403, migrationRejectedByResourceQuota, retried until the quota is lifted") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", "2s"}};
+  c.vmi("quota", "w1", true, "LiveMigrate", {{"sim.kubevirt.io/target-pod", "QuotaExceeded"}});
+  c.load(sim);
+  const std::string mig = createMigration(sim, "quota");
+  auto hasQuotaCondition = [&] {
+    for (const auto& cond : getJson(sim, kVmims + "/" + mig).value("/status/conditions"_json_pointer, json::array()))
+      if (cond["type"] == "migrationRejectedByResourceQuota") return cond["status"] == "True";
+    return false;
+  };
+  REQUIRE(eventually(hasQuotaCondition));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(phaseOf(sim, mig) == "Pending");
+  int refused = 0;
+  for (const auto& r : sim.audit())
+    if (r.value("controller", "") == "migration" && r["verb"] == "create" && r["resource"] == "pods" && r["code"] == 403) ++refused;
+  CHECK(refused >= 2);  // retried
+  bool event = false;
+  for (const auto& e : eventsFor(sim, "quota"))
+    if (e["reason"] == "FailedCreate" && e["type"] == "Warning" &&
+        e["message"].get<std::string>().find("Error creating pod: pods \"virt-launcher-quota-") == 0 &&
+        e["message"].get<std::string>().find("is forbidden: exceeded quota") != std::string::npos)
+      event = true;
+  CHECK(event);
+  REQUIRE(sim.request("PATCH", kVmis + "/quota", R"({"metadata":{"annotations":{"sim.kubevirt.io/target-pod":null}}})",
+                      "application/merge-patch+json").status == 200);
+  REQUIRE(eventually([&] { return phaseOf(sim, mig) == "Succeeded"; }));
+  CHECK_FALSE(hasQuotaCondition());
+}
+
+namespace {
+
+const std::string kHco = "/apis/hco.kubevirt.io/v1beta1/namespaces/openshift-cnv/hyperconvergeds/kubevirt-hyperconverged";
+const std::string kOwnedKv = "/apis/kubevirt.io/v1/namespaces/openshift-cnv/kubevirts/kubevirt-kubevirt-hyperconverged";
+
+json hcoPair() {
+  return {{"objects",
+           {{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "openshift-cnv"}}}},
+            {{"apiVersion", "hco.kubevirt.io/v1beta1"}, {"kind", "HyperConverged"},
+             {"metadata", {{"name", "kubevirt-hyperconverged"}, {"namespace", "openshift-cnv"}}},
+             {"spec", {{"workloadUpdateStrategy", {{"workloadUpdateMethods", {"LiveMigrate"}}, {"batchEvictionInterval", "60s"}}},
+                       {"liveMigrationConfig", {{"parallelMigrationsPerCluster", 4}}},
+                       {"evictionStrategy", "LiveMigrate"}}}},
+            {{"apiVersion", "kubevirt.io/v1"}, {"kind", "KubeVirt"},
+             {"metadata", {{"name", "kubevirt-kubevirt-hyperconverged"}, {"namespace", "openshift-cnv"}}},
+             {"spec", {{"workloadUpdateStrategy", {{"workloadUpdateMethods", {"LiveMigrate", "Evict"}}}},
+                       {"configuration", {{"evictionStrategy", "None"}}}}},
+             {"status", {{"phase", "Deployed"}}}}}}};
+}
+
+json methodsOf(Sim& sim, const std::string& path) {
+  return getJson(sim, path).value("/spec/workloadUpdateStrategy/workloadUpdateMethods"_json_pointer, json());
+}
+
+}  // namespace
+
+TEST_CASE("hco: the KubeVirt CR follows the HyperConverged CR, direct edits are reverted, jsonpatch and the knob") {
+  // Loaded at start-up: reconciled before the first request.
+  const std::string file = "/tmp/kubevirt-sim-hco-" + std::to_string(::getpid()) + ".json";
+  {
+    std::FILE* f = std::fopen(file.c_str(), "w");
+    REQUIRE(f);
+    const std::string body = hcoPair().dump();
+    std::fwrite(body.data(), 1, body.size(), f);
+    std::fclose(f);
+  }
+  std::vector<std::string> args = kFastArgs;
+  args.insert(args.end(), {"--scenario", file});
+  Sim sim(args);
+  std::remove(file.c_str());
+  json kv = getJson(sim, kOwnedKv);
+  CHECK(kv["spec"]["workloadUpdateStrategy"] ==
+        json::parse(R"({"workloadUpdateMethods":["LiveMigrate"],"batchEvictionSize":10,"batchEvictionInterval":"1m0s"})"));
+  CHECK(kv["spec"]["configuration"]["migrations"]["parallelMigrationsPerCluster"] == 4);
+  CHECK(kv["spec"]["configuration"]["migrations"]["parallelOutboundMigrationsPerNode"] == 1);
+  CHECK(kv["spec"]["configuration"]["evictionStrategy"] == "LiveMigrate");
+  bool audited = false;
+  for (const auto& r : sim.audit())
+    if (r.value("controller", "") == "hco" && r["resource"] == "kubevirts" && r["verb"] == "patch" && r["code"] == 200)
+      audited = r["userAgent"] == "kubevirt-sim/hco" && r["name"] == "kubevirt-kubevirt-hyperconverged";
+  CHECK(audited);
+
+  // A direct edit of the KubeVirt CR is reverted.
+  REQUIRE(sim.request("PATCH", kOwnedKv, R"({"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}})",
+                      "application/merge-patch+json").status == 200);
+  CHECK(eventually([&] { return methodsOf(sim, kOwnedKv) == json{"LiveMigrate"}; }));
+  // A change of the HyperConverged CR is copied.
+  REQUIRE(sim.request("PATCH", kHco, R"({"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]},
+                                                   "liveMigrationConfig":{"parallelOutboundMigrationsPerNode":3}}})",
+                      "application/merge-patch+json").status == 200);
+  CHECK(eventually([&] { return methodsOf(sim, kOwnedKv).is_null(); }));
+  CHECK(getJson(sim, kOwnedKv)["spec"]["configuration"]["migrations"]["parallelOutboundMigrationsPerNode"] == 3);
+  // The jsonpatch annotation makes the two differ.
+  json ann = {{"metadata", {{"annotations", {{"kubevirt.kubevirt.io/jsonpatch",
+      R"([{"op":"add","path":"/spec/workloadUpdateStrategy/workloadUpdateMethods","value":["LiveMigrate","Evict"]}])"}}}}}};
+  REQUIRE(sim.request("PATCH", kHco, ann.dump(), "application/merge-patch+json").status == 200);
+  CHECK(eventually([&] { return methodsOf(sim, kOwnedKv) == json{"LiveMigrate", "Evict"}; }));
+  CHECK(methodsOf(sim, kHco) == json::array());
+  REQUIRE(sim.request("PATCH", kHco, R"({"metadata":{"annotations":{"kubevirt.kubevirt.io/jsonpatch":null}}})",
+                      "application/merge-patch+json").status == 200);
+  CHECK(eventually([&] { return methodsOf(sim, kOwnedKv).is_null(); }));
+  // hcoReconcile: false freezes the pair; switched back on, HCO reverts the edit.
+  REQUIRE(sim.request("POST", "/_sim/knobs", R"({"hcoReconcile": false})").status == 200);
+  REQUIRE(sim.request("PATCH", kOwnedKv, R"({"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":["Evict"]}}})",
+                      "application/merge-patch+json").status == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(methodsOf(sim, kOwnedKv) == json{"Evict"});
+  REQUIRE(sim.request("POST", "/_sim/knobs", R"({"hcoReconcile": true})").status == 200);
+  CHECK(eventually([&] { return methodsOf(sim, kOwnedKv).is_null(); }));
+}
+
+TEST_CASE("rollout: virt-handler rolls, then virt-controller; the updater waits, then updates to the new image") {
+  Sim sim(kFastArgs);
+  Cluster c(4, json::object(), {{"workloadUpdateMethods", {"LiveMigrate"}}});
+  c.knobs = {{"timeScale", 100}, {"inClusterUpdater", true}, {"migrationDuration", "2s"}};
+  c.objects.push_back({{"apiVersion", "apps/v1"}, {"kind", "DaemonSet"},
+                       {"metadata", {{"name", "virt-handler"}, {"namespace", "kubevirt"}, {"generation", 1}}},
+                       {"spec", {{"template", {{"spec", {{"containers", {{{"name", "virt-handler"},
+                                                                            {"image", "quay.io/kubevirt/virt-handler:v1.9.0"}}}}}}}}}},
+                       {"status", {{"desiredNumberScheduled", 4}, {"updatedNumberScheduled", 4}, {"numberAvailable", 4},
+                                   {"observedGeneration", 1}}}});
+  c.vmi("cur", "w1", true, "LiveMigrate", {}, "", kNew);
+  c.vmi("old1", "w2");
+  c.load(sim);
+  const std::string next = "quay.io/kubevirt/virt-launcher:v1.9.1";
+  const std::string kvPath = "/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt";
+  const std::string dsPath = "/apis/apps/v1/namespaces/kubevirt/daemonsets/virt-handler";
+  const std::string deployPath = "/apis/apps/v1/namespaces/kubevirt/deployments/virt-controller";
+  CHECK(sim.request("POST", "/_sim/rollout", R"({"durationSeconds": 60})").status == 400);
+  auto r = sim.request("POST", "/_sim/rollout", json{{"launcherImage", next}, {"durationSeconds", 200}}.dump());
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  const std::string target = r.json()["targetDeploymentID"];
+  CHECK(r.json()["targetKubeVirtVersion"] == "v1.9.1");
+  CHECK(sim.request("POST", "/_sim/rollout", json{{"launcherImage", next}}.dump()).status == 409);
+  json kv = getJson(sim, kvPath);
+  CHECK(kv["status"]["phase"] == "Deployed");  // an update keeps the phase; the IDs tell
+  CHECK(kv["status"]["observedDeploymentID"] == "a");
+  CHECK(kv["status"]["targetDeploymentID"] == target);
+  CHECK(kv["status"]["targetKubeVirtVersion"] == "v1.9.1");
+  bool progressing = false;
+  for (const auto& cond : kv["status"]["conditions"])
+    if (cond["type"] == "Progressing") progressing = cond["status"] == "True" && cond["reason"] == "UpdateInProgress";
+  CHECK(progressing);
+  json ds = getJson(sim, dsPath);
+  CHECK(ds["status"]["observedGeneration"] == ds["metadata"]["generation"]);
+  CHECK(ds["status"]["updatedNumberScheduled"].get<int>() < 4);
+  CHECK(ds["spec"]["template"]["spec"]["containers"][0]["image"] == "quay.io/kubevirt/virt-handler:v1.9.1");
+  // A migration during the rollout gets the image of the virt-controller that still leads.
+  const std::string mig = createMigration(sim, "old1");
+  REQUIRE(eventually([&] { return phaseOf(sim, mig) == "Succeeded"; }));
+  CHECK(getJson(sim, kVmis + "/old1")["status"]["launcherContainerImageVersion"] == kNew);
+  // virt-controller's Deployment gets the new --launcher-image once virt-handler rolled over.
+  REQUIRE(eventually([&] {
+    const json d = getJson(sim, deployPath);
+    return d["spec"]["template"]["spec"]["containers"][0]["args"][1] == next;
+  }));
+  CHECK(getJson(sim, dsPath)["status"]["updatedNumberScheduled"] == 4);
+  REQUIRE(eventually([&] {
+    const json k = getJson(sim, kvPath);
+    return k["status"]["observedDeploymentID"] == target && k["status"]["phase"] == "Deployed";
+  }));
+  kv = getJson(sim, kvPath);
+  CHECK(kv["status"]["observedKubeVirtVersion"] == "v1.9.1");
+  // The VMI controller of the new virt-controller labelled the formerly current VMI outdated; then the updater
+  // moved both to the new image.
+  bool labelled = false;
+  uint64_t doneSeq = 0, firstUpdaterCreate = 0;
+  for (const auto& rec : sim.audit()) {
+    if (rec.value("controller", "") == "vmi" && rec["name"] == "cur" && rec.value("detail", "") == "outdated launcher image")
+      labelled = true;
+    if (rec.value("controller", "") == "virt-operator" && rec.value("detail", "").find("done") != std::string::npos)
+      doneSeq = rec["seq"];
+    if (rec.value("controller", "") == "workload-updater" && rec["verb"] == "create" &&
+        rec["resource"] == "virtualmachineinstancemigrations" && !firstUpdaterCreate)
+      firstUpdaterCreate = rec["seq"];
+  }
+  CHECK(labelled);
+  REQUIRE(eventually([&] {
+    return getJson(sim, kVmis + "/cur")["status"]["launcherContainerImageVersion"] == next &&
+           getJson(sim, kVmis + "/old1")["status"]["launcherContainerImageVersion"] == next;
+  }, 30));
+  for (const auto& rec : sim.audit())
+    if (rec.value("controller", "") == "workload-updater" && rec["verb"] == "create" &&
+        rec["resource"] == "virtualmachineinstancemigrations" && !firstUpdaterCreate)
+      firstUpdaterCreate = rec["seq"];
+  CHECK(doneSeq > 0);
+  CHECK(firstUpdaterCreate > doneSeq);  // the updater's gate held during the rollout
+  CHECK_FALSE(getJson(sim, kVmis + "/cur")["metadata"]["labels"].contains("kubevirt.io/outdatedLauncherImage"));
+  CHECK(getJson(sim, "/_sim/rollout")["active"] == false);
+}
+
+TEST_CASE("rollout: the knob form, and daemonsets are served") {
+  Sim sim(kFastArgs);
+  Cluster c;
+  c.knobs = {{"timeScale", 100}, {"rollout", {{"launcherImage", "quay.io/kubevirt/virt-launcher:v2.0.0"}, {"durationSeconds", "10s"}}}};
+  c.load(sim);
+  const std::string kvPath = "/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt";
+  REQUIRE(eventually([&] {
+    const json k = getJson(sim, kvPath);
+    return k.value("/status/targetKubeVirtVersion"_json_pointer, "") == "v2.0.0" &&
+           k["status"]["observedDeploymentID"] == k["status"]["targetDeploymentID"];
+  }));
+  const json d = getJson(sim, "/apis/apps/v1/namespaces/kubevirt/deployments/virt-controller");
+  CHECK(d["spec"]["template"]["spec"]["containers"][0]["args"][1] == "quay.io/kubevirt/virt-launcher:v2.0.0");
+  CHECK(sim.get("/apis/apps/v1/daemonsets").status == 200);
+  bool discovered = false;
+  const json apps = getJson(sim, "/apis/apps/v1");
+  for (const auto& r : apps["resources"])
+    if (r["name"] == "daemonsets") discovered = r["kind"] == "DaemonSet" && r["shortNames"][0] == "ds";
+  CHECK(discovered);
 }
