@@ -26,8 +26,8 @@ row databases redis-external Skip ExternalEviction
 row legacy erp-always Evict NotLiveMigratable
 row legacy starting None NotRunning
 row legacy being-deleted None Terminating
-expect_in "$TMP/out" "41 VMIs, 30 outdated: 18 LiveMigrate, 5 Evict (3 stay down), 6 Skip, 12 None." "summary line"
-expect_in "$TMP/out" "Strategy from HyperConverged openshift-cnv/kubevirt-hyperconverged" "strategy source"
+expect_in "$TMP/out" "41 VMIs, 29 outdated: 18 LiveMigrate, 5 Evict (3 stay down), 6 Skip, 12 None." "summary line"
+expect_in "$TMP/out" "Strategy from KubeVirt kubevirt/kubevirt-kubevirt-hyperconverged" "strategy source"
 
 expect_status 0 "what if Evict only" -- "$B" plan -A --methods Evict
 row databases pg-00 LiveMigrate EvictionTriggersMigration
