@@ -9,6 +9,7 @@
 #include "cluster/resources.hpp"
 #include "cluster/view_decoder.hpp"
 #include "yaml/document_loader.hpp"
+#include "yaml/json_reader.hpp"
 #include "yaml/to_json.hpp"
 
 namespace wu::cluster {
@@ -110,11 +111,14 @@ Snapshot load_dump_snapshot(const std::vector<std::string>& paths, const yaml::I
     const auto first = in.bytes.find_first_not_of(" \t\r\n");
     if (first != std::string::npos && (in.bytes[first] == '{' || in.bytes[first] == '[')) {
       // JSON (what `oc get -o json` prints): parsed directly, much faster than through YAML.
+      // The same depth limit as YAML; every parser error (number overflow included) names the file
+      // and position.
       nlohmann::json doc;
       try {
-        doc = nlohmann::json::parse(in.bytes);
-      } catch (const nlohmann::json::parse_error& e) {
-        throw std::runtime_error(in.name + ": not valid JSON: " + e.what());
+        doc = yaml::parse_json(in.bytes);
+      } catch (const yaml::LoadError& e) {
+        throw std::runtime_error(in.name + ":" + std::to_string(e.mark().line) + ":" + std::to_string(e.mark().column) +
+                                 ": not valid JSON: " + e.what() + "; " + e.hint());
       }
       if (doc.is_array())
         for (const auto& o : doc) add_object(s, o);
@@ -126,7 +130,7 @@ Snapshot load_dump_snapshot(const std::vector<std::string>& paths, const yaml::I
       yaml::load_documents(in.bytes, [&](yaml::Document&& d) { add_object(s, yaml::to_json(d.root)); });
     } catch (const yaml::LoadError& e) {
       throw std::runtime_error(in.name + ":" + std::to_string(e.mark().line) + ":" + std::to_string(e.mark().column) +
-                               ": cannot parse as YAML or JSON: " + e.what());
+                               ": cannot parse as YAML or JSON: " + e.what() + "; " + e.hint());
     }
   }
   return s;
