@@ -1,6 +1,7 @@
 #include "util/rfc3339.hpp"
 
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
 
 namespace wu::util {
@@ -85,8 +86,10 @@ std::int64_t to_unix_seconds(Rfc3339Time t) {
 std::string format_rfc3339(std::time_t at) {
   std::tm tm{};
   gmtime_r(&at, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  // Four-digit years as RFC 3339 requires (strftime's %Y writes the year 452 as "452").
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
 }
 

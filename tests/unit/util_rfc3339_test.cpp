@@ -42,3 +42,8 @@ TEST_CASE("parse_rfc3339 refuses what Go's time.Parse(time.RFC3339) refuses") {
                           "2026-1-01T00:00:00Z", "2026-01-01T00:00:00Zjunk", "", "99999-01-01T00:00:00Z"})
     CHECK_MESSAGE(!wu::util::parse_rfc3339(bad), bad);
 }
+
+TEST_CASE("format_rfc3339 writes four-digit years, so that early years read back") {
+  CHECK(wu::util::format_rfc3339(-47903443200LL) == "0452-01-01T00:00:00Z");
+  CHECK(unix_seconds(wu::util::format_rfc3339(-62135596800LL).c_str()) == -62135596800LL);
+}
