@@ -2,6 +2,7 @@
 // in HyperConverged and KubeVirt CRs, the way the API server and HCO would, plus advisory checks.
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 
 #include "cli_app.hpp"
 #include "cluster/cluster_validation.hpp"
@@ -56,13 +57,17 @@ int run_validate(Cli& cli, const CLI::App& sub, const ValidateFlags& flags) {
                                                : std::string())
                 << ": " << file.input_error->message << "\n";
 
-  if (format == "json") render::write_validate_json(std::cout, run);
-  else if (format == "yaml") std::cout << yaml::json_to_yaml(render::validate_json(run));
-  else if (format == "junit") std::cout << render::validate_junit(run);
+  // Rendered whole before anything is written: a rendering error leaves stdout empty, never a
+  // half-printed JSON document.
+  std::ostringstream out;
+  if (format == "json") render::write_validate_json(out, run);
+  else if (format == "yaml") out << yaml::json_to_yaml(render::validate_json(run));
+  else if (format == "junit") out << render::validate_junit(run);
   else {
     render::Colour colour{render::colour_wanted_for_fd(fileno(stdout))};
-    std::cout << render::validate_text(run, colour);
+    out << render::validate_text(run, colour);
   }
+  std::cout << out.str();
   std::cout.flush();
   return run.exit_status();
 }

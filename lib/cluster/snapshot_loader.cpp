@@ -9,6 +9,7 @@
 #include "cluster/resources.hpp"
 #include "cluster/view_decoder.hpp"
 #include "yaml/document_loader.hpp"
+#include "yaml/json_reader.hpp"
 #include "yaml/to_json.hpp"
 
 namespace wu::cluster {
@@ -102,32 +103,60 @@ Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::s
   return s;
 }
 
+namespace {
+
+// One object of a dump; a decoding error names the file and the object.
+void add_dump_object(Snapshot& s, const std::string& file, const nlohmann::json& o) {
+  try {
+    add_object(s, o);
+  } catch (const DecodeError& e) {
+    std::string what = o.is_object() && o.contains("kind") && o["kind"].is_string() ? o["kind"].get<std::string>()
+                                                                                     : std::string("object");
+    if (o.is_object())
+      if (auto md = o.find("metadata"); md != o.end() && md->is_object()) {
+        if (auto ns = md->find("namespace"); ns != md->end() && ns->is_string()) what += " " + ns->get<std::string>() + "/";
+        else what += " ";
+        if (auto n = md->find("name"); n != md->end() && n->is_string()) what += n->get<std::string>();
+      }
+    throw std::runtime_error(file + ": " + what + ": " + e.what() + "; fix or remove this object");
+  }
+}
+
+}  // namespace
+
+void load_dump_text(Snapshot& s, const std::string& name, std::string_view bytes, const yaml::LoadLimits& limits) {
+  const auto first = bytes.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && (bytes[first] == '{' || bytes[first] == '[')) {
+    // JSON (what `oc get -o json` prints): parsed directly, much faster than through YAML. The same
+    // depth limit as YAML; every parser error (number overflow included) names the file and position.
+    nlohmann::json doc;
+    try {
+      doc = yaml::parse_json(bytes, limits);
+    } catch (const yaml::LoadError& e) {
+      throw std::runtime_error(name + ":" + std::to_string(e.mark().line) + ":" + std::to_string(e.mark().column) +
+                               ": not valid JSON: " + e.what() + "; " + e.hint());
+    }
+    if (doc.is_array())
+      for (const auto& o : doc) add_dump_object(s, name, o);
+    else
+      add_dump_object(s, name, doc);
+    return;
+  }
+  try {
+    yaml::load_documents(
+        bytes, [&](yaml::Document&& d) { add_dump_object(s, name, yaml::to_json(d.root)); }, limits);
+  } catch (const yaml::LoadError& e) {
+    throw std::runtime_error(name + ":" + std::to_string(e.mark().line) + ":" + std::to_string(e.mark().column) +
+                             ": cannot parse as YAML or JSON: " + e.what() + "; " + e.hint());
+  }
+}
+
 Snapshot load_dump_snapshot(const std::vector<std::string>& paths, const yaml::InputLimits& limits) {
   Snapshot s;
   s.now = static_cast<Timestamp>(std::time(nullptr));
   for (const auto& path : yaml::expand_paths(paths)) {
     yaml::InputFile in = yaml::read_input(path, limits);
-    const auto first = in.bytes.find_first_not_of(" \t\r\n");
-    if (first != std::string::npos && (in.bytes[first] == '{' || in.bytes[first] == '[')) {
-      // JSON (what `oc get -o json` prints): parsed directly, much faster than through YAML.
-      nlohmann::json doc;
-      try {
-        doc = nlohmann::json::parse(in.bytes);
-      } catch (const nlohmann::json::parse_error& e) {
-        throw std::runtime_error(in.name + ": not valid JSON: " + e.what());
-      }
-      if (doc.is_array())
-        for (const auto& o : doc) add_object(s, o);
-      else
-        add_object(s, doc);
-      continue;
-    }
-    try {
-      yaml::load_documents(in.bytes, [&](yaml::Document&& d) { add_object(s, yaml::to_json(d.root)); });
-    } catch (const yaml::LoadError& e) {
-      throw std::runtime_error(in.name + ":" + std::to_string(e.mark().line) + ":" + std::to_string(e.mark().column) +
-                               ": cannot parse as YAML or JSON: " + e.what());
-    }
+    load_dump_text(s, in.name, in.bytes);
   }
   return s;
 }

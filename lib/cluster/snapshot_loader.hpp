@@ -3,12 +3,14 @@
 // dropped) or from dump files (`oc get kubevirt,hyperconverged,vmi,vm,vmim,pods,pdb,deployments -A -o json`).
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cluster/snapshot.hpp"
 #include "cluster/view_decoder.hpp"
 #include "kube/client.hpp"
 #include "yaml/input_source.hpp"
+#include "yaml/load_limits.hpp"
 
 namespace wu::cluster {
 
@@ -35,6 +37,11 @@ Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::s
 
 // Reads dump files ("-" = stdin; directories recursively). Throws yaml::InputError or
 // std::runtime_error naming the file when it cannot be read or parsed.
+// Adds the objects of one dump text (JSON, or YAML with any number of documents) to `snapshot`.
+// Throws std::runtime_error naming `name`, the position or the object, and what to do.
+void load_dump_text(Snapshot& snapshot, const std::string& name, std::string_view bytes,
+                    const yaml::LoadLimits& limits = {});
+
 Snapshot load_dump_snapshot(const std::vector<std::string>& paths, const yaml::InputLimits& limits);
 
 }  // namespace wu::cluster

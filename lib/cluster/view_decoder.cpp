@@ -5,7 +5,7 @@
 #include <simdjson.h>
 
 #include "util/rfc3339.hpp"
-
+#include "yaml/load_limits.hpp"
 
 namespace wu::cluster {
 
@@ -321,8 +321,13 @@ void decode_value(od::value v, ViewKind kind, Snapshot& s) {
 }
 
 // One parser per thread: it keeps its buffers between pages.
+// Its depth limit is the one every reader uses (yaml::kMaxDepth), not simdjson's 1024.
 od::parser& parser() {
-  thread_local od::parser p;
+  thread_local od::parser p = [] {
+    od::parser q;
+    if (q.allocate(1 << 16, yaml::kMaxDepth) != simdjson::SUCCESS) throw std::bad_alloc();
+    return q;
+  }();
   return p;
 }
 
@@ -330,7 +335,7 @@ od::parser& parser() {
 
 Timestamp parse_timestamp(std::string_view t) {
   const auto parsed = util::parse_rfc3339(t);
-  return parsed ? static_cast<Timestamp>(std::chrono::system_clock::to_time_t(*parsed)) : 0;
+  return parsed ? util::to_unix_seconds(*parsed) : 0;
 }
 
 void decode_list_page(std::string_view page, ViewKind kind, Snapshot& s) {

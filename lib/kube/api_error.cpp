@@ -1,4 +1,6 @@
 #include "kube/api_error.hpp"
+#include "util/utf8_truncate.hpp"
+#include "yaml/json_reader.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -130,9 +132,8 @@ std::string reason_for_code(int code) {
 
 ApiError api_error_from_response(int http_code, std::string_view body, int retry_after, std::string method,
                                  std::string url) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  if (!j.is_discarded()) {
-    if (auto e = from_json(j, http_code, method, url)) {
+  if (auto j = yaml::try_parse_json(body)) {
+    if (auto e = from_json(*j, http_code, method, url)) {
       if (e->details().retry_after_seconds == 0 && retry_after > 0) {
         StatusDetails d = e->details();
         d.retry_after_seconds = retry_after;
@@ -146,7 +147,7 @@ ApiError api_error_from_response(int http_code, std::string_view body, int retry
   std::string message = generic_message(http_code) + " (HTTP " + std::to_string(http_code);
   if (auto phrase = http_reason_phrase(http_code); !phrase.empty()) message += " " + phrase;
   message += ")";
-  std::string snippet(body.substr(0, 200));
+  std::string snippet(util::utf8_prefix(body, 200));
   for (char& c : snippet)
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   while (!snippet.empty() && snippet.back() == ' ') snippet.pop_back();
@@ -157,9 +158,9 @@ ApiError api_error_from_response(int http_code, std::string_view body, int retry
 }
 
 std::optional<ApiError> api_error_from_status(std::string_view status_json) {
-  auto j = nlohmann::json::parse(status_json, nullptr, false);
-  if (j.is_discarded()) return std::nullopt;
-  return from_json(j, 500, {}, {});
+  auto j = yaml::try_parse_json(status_json);
+  if (!j) return std::nullopt;
+  return from_json(*j, 500, {}, {});
 }
 
 bool is_not_found(const ApiError& e) { return e.reason() == "NotFound" || e.code() == 404; }

@@ -7,6 +7,8 @@
 #include "kube/encoding.hpp"
 #include "kube/errors.hpp"
 #include "wu/version.hpp"
+#include "util/utf8_truncate.hpp"
+#include "yaml/json_reader.hpp"
 
 namespace wu::kube {
 namespace {
@@ -45,11 +47,13 @@ std::string read_ca(const RestConfig& c, const Env& env) {
 
 // A 2xx body that must be JSON; a proxy's HTML page gets a clear error.
 nlohmann::json parse_json(const HttpResponse& resp, const std::string& what) {
-  auto j = nlohmann::json::parse(resp.body, nullptr, false);
-  if (j.is_discarded())
+  try {
+    return yaml::parse_json(resp.body);
+  } catch (const yaml::LoadError& e) {
     throw KubeError("the server's answer to " + what + " is not JSON (HTTP " + std::to_string(resp.code) +
-                    "): " + resp.body.substr(0, 200));
-  return j;
+                    ", line " + std::to_string(e.mark().line) + ", column " + std::to_string(e.mark().column) +
+                    ": " + e.what() + "): " + std::string(util::utf8_prefix(resp.body, 200)));
+  }
 }
 
 std::string describe(const AttemptOutcome& o, const std::exception* e) {
@@ -315,9 +319,14 @@ nlohmann::json Client::list(const ResourceRef& ref, const ListOptions& options, 
   auto s = list_pages(
       ref, options,
       [&](std::string_view body) {
-        auto page = nlohmann::json::parse(body, nullptr, false);
-        if (page.is_discarded()) throw KubeError("a page of " + ref.resource + " is not JSON");
-        if (auto it = page.find("items"); it != page.end() && it->is_array())
+        nlohmann::json page;
+        try {
+          page = yaml::parse_json(body);
+        } catch (const yaml::LoadError& e) {
+          throw KubeError("a page of " + ref.resource + " is not JSON (line " + std::to_string(e.mark().line) +
+                          ", column " + std::to_string(e.mark().column) + ": " + e.what() + ")");
+        }
+        if (auto it = page.find("items"); page.is_object() && it != page.end() && it->is_array())
           for (auto& item : *it) items.push_back(std::move(item));
       },
       [&] { items = nlohmann::json::array(); }, stop);
@@ -444,7 +453,7 @@ std::string Client::watch(const ResourceRef& ref, const WatchOptions& o,
         if (!ev) return;
         if (ev->type == WatchEventType::Error) {
           auto err = api_error_from_status(ev->object.dump());
-          if (!err) throw KubeError("watch ERROR event without a Status: " + ev->object.dump().substr(0, 200));
+          if (!err) throw KubeError("watch ERROR event without a Status: " + util::utf8_truncate(ev->object.dump(), 200));
           if (is_resource_expired(*err)) throw WatchExpired{*err};
           throw *err;
         }

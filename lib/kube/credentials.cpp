@@ -77,7 +77,9 @@ RequestCredentials CredentialProvider::current() {
   std::lock_guard<std::mutex> lock(mu_);
   if (use_exec_) {
     auto now = env_.now ? env_.now() : std::chrono::system_clock::now();
-    if (!exec_cached_ || (exec_expiry_ && now >= *exec_expiry_)) run_exec_locked();
+    // Compared in microseconds: an expiry in the year 9999 does not fit a nanosecond time_point.
+    if (!exec_cached_ || (exec_expiry_ && std::chrono::floor<std::chrono::microseconds>(now) >= *exec_expiry_))
+      run_exec_locked();
   } else {
     reread_token_file_locked(false);
   }

@@ -50,7 +50,7 @@ class CredentialProvider {
   bool use_exec_ = false;
   std::mutex mu_;
   RequestCredentials creds_;
-  std::optional<std::chrono::system_clock::time_point> exec_expiry_;
+  std::optional<util::Rfc3339Time> exec_expiry_;
   bool exec_cached_ = false;
   std::chrono::system_clock::time_point token_read_at_{};
 };

@@ -17,6 +17,8 @@
 
 #include "kube/encoding.hpp"
 #include "kube/errors.hpp"
+#include "util/utf8_truncate.hpp"
+#include "yaml/json_reader.hpp"
 
 extern char** environ;
 
@@ -93,16 +95,40 @@ std::string exec_info_json(const ExecConfig& c, bool interactive, const ExecClus
   return j.dump();
 }
 
+namespace {
+
+// encoding/json's word for a JSON value's type, as its UnmarshalTypeError prints it.
+const char* go_json_type(const nlohmann::json& v) {
+  if (v.is_boolean()) return "bool";
+  if (v.is_number()) return "number";
+  if (v.is_array()) return "array";
+  if (v.is_object()) return "object";
+  return "string";
+}
+
+// A string field of the plugin's output; client-go's decoder refuses any other JSON type.
+std::string string_field(const nlohmann::json& object, const char* key, const char* go_path) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return {};
+  if (!it->is_string())
+    throw AuthError(std::string("decoding stdout: json: cannot unmarshal ") + go_json_type(*it) +
+                    " into Go struct field " + go_path + " of type string");
+  return it->get<std::string>();
+}
+
+}  // namespace
+
 ExecCredential parse_exec_credential(std::string_view out, const std::string& configured) {
-  auto j = nlohmann::json::parse(out, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
+  std::optional<nlohmann::json> parsed = yaml::try_parse_json(out);
+  if (!parsed || !parsed->is_object())
     throw AuthError("decoding stdout: couldn't get version/kind; json parse error: the exec plugin did not print a "
                     "JSON ExecCredential object");
-  std::string api_version = j.value("apiVersion", "");
-  std::string kind = j.value("kind", "");
+  const nlohmann::json& j = *parsed;
+  std::string api_version = string_field(j, "apiVersion", "ExecCredential.apiVersion");
+  std::string kind = string_field(j, "kind", "ExecCredential.kind");
   if (api_version.empty() || kind.empty())
     throw AuthError(std::string("decoding stdout: Object '") + (kind.empty() ? "Kind" : "apiVersion") +
-                    "' is missing in '" + std::string(out.substr(0, 200)) + "'");
+                    "' is missing in '" + util::utf8_truncate(out, 200) + "'");
   if (api_version != configured)
     throw AuthError("exec plugin is configured to use API version " + configured + ", plugin returned version " +
                     api_version);
@@ -112,9 +138,9 @@ ExecCredential parse_exec_credential(std::string_view out, const std::string& co
   if (st == j.end() || st->is_null()) throw AuthError("exec plugin didn't return a status field");
   if (!st->is_object()) throw AuthError("decoding stdout: status must be an object");
   ExecCredential c;
-  c.token = st->value("token", "");
-  c.client_certificate_pem = st->value("clientCertificateData", "");
-  c.client_key_pem = st->value("clientKeyData", "");
+  c.token = string_field(*st, "token", "ExecCredential.status.token");
+  c.client_certificate_pem = string_field(*st, "clientCertificateData", "ExecCredential.status.clientCertificateData");
+  c.client_key_pem = string_field(*st, "clientKeyData", "ExecCredential.status.clientKeyData");
   if (c.token.empty() && c.client_certificate_pem.empty() && c.client_key_pem.empty())
     throw AuthError("exec plugin didn't return a token or cert/key pair");
   if (c.client_certificate_pem.empty() != c.client_key_pem.empty())
@@ -123,10 +149,10 @@ ExecCredential parse_exec_credential(std::string_view out, const std::string& co
       (c.client_certificate_pem.find("-----BEGIN") == std::string::npos ||
        c.client_key_pem.find("-----BEGIN") == std::string::npos))
     throw AuthError("failed parsing client key/certificate: the plugin did not return PEM data");
-  if (auto e = st->find("expirationTimestamp"); e != st->end() && e->is_string()) {
-    c.expiration = parse_rfc3339(e->get<std::string>());
-    if (!c.expiration)
-      throw AuthError("decoding stdout: invalid expirationTimestamp \"" + e->get<std::string>() + "\"");
+  if (const std::string e = string_field(*st, "expirationTimestamp", "ExecCredential.status.expirationTimestamp");
+      !e.empty()) {
+    c.expiration = parse_rfc3339(e);
+    if (!c.expiration) throw AuthError("decoding stdout: invalid expirationTimestamp \"" + util::utf8_truncate(e, 80) + "\"");
   }
   return c;
 }

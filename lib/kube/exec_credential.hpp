@@ -19,7 +19,7 @@ struct ExecCredential {
   std::string token;
   std::string client_certificate_pem;  // raw PEM (not base64)
   std::string client_key_pem;
-  std::optional<std::chrono::system_clock::time_point> expiration;
+  std::optional<util::Rfc3339Time> expiration;
 };
 
 // Whether the plugin gets our stdin (spec.interactive). Throws AuthError for

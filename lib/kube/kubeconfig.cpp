@@ -7,6 +7,7 @@
 
 #include "kube/encoding.hpp"
 #include "kube/errors.hpp"
+#include "yaml/document_loader.hpp"
 
 namespace wu::kube {
 namespace {
@@ -111,6 +112,15 @@ Kubeconfig parse_kubeconfig(const std::string& yaml_text, const std::string& pat
   Kubeconfig cfg;
   std::string dir = fs::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
+  // yaml-cpp's own tree shares aliased nodes, so an 813-byte alias bomb looks harmless until
+  // something walks it (to_json below). The loader every other YAML goes through counts alias
+  // expansion, nesting and bad bytes first; it is cheap at kubeconfig sizes.
+  try {
+    yaml::load_documents(yaml_text, [](yaml::Document&&) {});
+  } catch (const yaml::LoadError& e) {
+    throw ConfigError(load_error(path, "line " + std::to_string(e.mark().line) + ", column " +
+                                           std::to_string(e.mark().column) + ": " + e.what() + "; " + e.hint()));
+  }
   try {
     YAML::Node root = YAML::Load(yaml_text);
     if (!root || root.IsNull()) return cfg;

@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <regex>
 #include <string>
 
 namespace wu::strategy {
@@ -38,9 +37,41 @@ bool known_suffix(std::string_view suffix) {
 
 }  // namespace
 
-bool matches_quantity_pattern(std::string_view text) {
-  static const std::regex re(kQuantityPattern);
-  return std::regex_match(text.begin(), text.end(), re);
+// kQuantityPattern as a scanner: std::regex recurses per character and overflows the stack on a
+// long value (100,000 digits), which is input the API server answers with a plain error.
+bool matches_quantity_pattern(std::string_view s) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t start = i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    return i - start;
+  };
+  // (([0-9]+(\.[0-9]*)?)|(\.[0-9]+))
+  auto number = [&] {
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      return digits() > 0;
+    }
+    if (digits() == 0) return false;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      digits();
+    }
+    return true;
+  };
+  auto sign = [&] {
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  };
+  sign();
+  if (!number()) return false;
+  if (i == s.size()) return true;
+  const std::string_view rest = s.substr(i);
+  if (rest.size() == 2 && rest[1] == 'i' && std::string_view("KMGTPE").find(rest[0]) != std::string_view::npos) return true;
+  if (rest.size() == 1 && std::string_view("numkMGTPE").find(rest[0]) != std::string_view::npos) return true;
+  if (rest[0] != 'e' && rest[0] != 'E') return false;
+  ++i;
+  sign();
+  return number() && i == s.size();
 }
 
 // Mirrors parseQuantityString and the suffix interpretation of ParseQuantity. The numeric value

@@ -6,6 +6,7 @@
 #include "util/go_duration.hpp"
 #include "strategy/quantity.hpp"
 #include "util/did_you_mean.hpp"
+#include "util/utf8_truncate.hpp"
 #include "yaml/document_loader.hpp"
 
 namespace wu::strategy {
@@ -18,6 +19,9 @@ using yaml::Kind;
 using yaml::Node;
 
 namespace {
+
+// A value as quoted in a message or hint: at most 80 bytes, never half a UTF-8 character.
+std::string shown(const std::string& value) { return util::utf8_truncate(value, 80); }
 
 const std::vector<std::string> kStrategyFields{"workloadUpdateMethods", "batchEvictionSize", "batchEvictionInterval"};
 const std::vector<std::string> kHcoMigrationFields{
@@ -41,7 +45,7 @@ std::string what_it_is(const Node& n) {
   switch (n.kind) {
     case Kind::String: return "the string " + yaml::describe_value(n);
     case Kind::Int:
-    case Kind::Float: return "the number " + n.text;
+    case Kind::Float: return "the number " + shown(n.text);
     case Kind::Bool: return std::string("the boolean ") + (n.boolean ? "true" : "false");
     case Kind::Null: return "null";
     case Kind::Seq: return "an array";
@@ -73,7 +77,7 @@ void wrong_type(DecodeContext& ctx, const std::string& path, const Node& n, cons
 }
 
 std::string unquote_hint(const Node& n, const std::string& key) {
-  if (n.kind == Kind::String) return "remove the quotes: " + key + ": " + n.text;
+  if (n.kind == Kind::String) return "remove the quotes: " + key + ": " + shown(n.text);
   return {};
 }
 
@@ -113,7 +117,7 @@ Field<std::int64_t> decode_integer(const Node* parent, const std::string& key, c
   if (!fits) {
     f.valid = false;
     ctx.error("IntegerOutOfRange", path, n.mark,
-              key + " is " + n.text + ", outside the " + go_type + " range " + std::to_string(min) + ".." +
+              key + " is " + shown(n.text) + ", outside the " + go_type + " range " + std::to_string(min) + ".." +
                   std::to_string(max) + "; " + ctx.decode_rejection(),
               min == 0 && n.int_value && *n.int_value < 0 ? "use 0 or a positive number" : "use a smaller number");
     return f;
@@ -141,7 +145,7 @@ Field<std::string> decode_string(const Node* parent, const std::string& key, con
   const Node& n = *parent->find(key);
   if (n.kind != Kind::String) {
     f.valid = false;
-    if (hint_if_wrong.empty() && n.is_scalar()) hint_if_wrong = "quote it: " + key + ": \"" + n.text + "\"";
+    if (hint_if_wrong.empty() && n.is_scalar()) hint_if_wrong = "quote it: " + key + ": \"" + shown(n.text) + "\"";
     wrong_type(ctx, path, n, "a string", hint_if_wrong);
     return f;
   }
@@ -311,7 +315,7 @@ MigrationStanza decode_migrations(const Node* node, const std::string& path, Dec
   }
   m.bandwidth_per_migration =
       decode_string(node, "bandwidthPerMigration", bw_path, ctx,
-                    bw && bw->is_scalar() ? "write a quantity string, e.g. bandwidthPerMigration: \"" + bw->text + "Mi\""
+                    bw && bw->is_scalar() ? "write a quantity string, e.g. bandwidthPerMigration: \"" + shown(bw->text) + "Mi\""
                                           : "");
   if (m.bandwidth_per_migration.value) {
     const std::string& q = *m.bandwidth_per_migration.value;
@@ -319,8 +323,8 @@ MigrationStanza decode_migrations(const Node* node, const std::string& path, Dec
     if (!matches_quantity_pattern(q)) {
       m.bandwidth_per_migration.valid = false;
       ctx.error("QuantityPattern", bw_path, mark,
-                "\"" + q + "\" is not a Kubernetes quantity; " +
-                    ctx.schema_rejection(bw_path + ": Invalid value: \"" + q + "\": " + bw_path +
+                "\"" + shown(q) + "\" is not a Kubernetes quantity; " +
+                    ctx.schema_rejection(bw_path + ": Invalid value: \"" + shown(q) + "\": " + bw_path +
                                          " in body should match '" + kQuantityPattern + "'"),
                 "write bytes per second as a quantity, e.g. \"64Mi\" or \"1Gi\" (binary suffixes end in i)");
     } else {
@@ -329,7 +333,7 @@ MigrationStanza decode_migrations(const Node* node, const std::string& path, Dec
         m.bandwidth_per_migration.valid = false;
         const std::string go_error = "failed to parse the LiveMigrationConfig.bandwidthPerMigration field; " + parsed.error;
         ctx.error("InvalidQuantity", bw_path, mark,
-                  "\"" + q + "\" matches the CRD pattern but does not parse: " +
+                  "\"" + shown(q) + "\" matches the CRD pattern but does not parse: " +
                       (kubevirt ? parsed.error + "; " + ctx.decode_rejection()
                                 : "HCO's validating webhook denies it: " + go_error),
                   "exponents must be whole numbers, e.g. \"1e6\"; or use a suffix such as \"64Mi\"");

@@ -15,7 +15,7 @@ cluster::Timestamp now_seconds() { return static_cast<cluster::Timestamp>(std::t
 
 cluster::Timestamp parse_time(const std::string& text) {
   const auto t = util::parse_rfc3339(text);
-  return t ? static_cast<cluster::Timestamp>(std::chrono::system_clock::to_time_t(*t)) : 0;
+  return t ? util::to_unix_seconds(*t) : 0;
 }
 
 std::string rfc3339(cluster::Timestamp at) { return util::format_rfc3339(static_cast<std::time_t>(at)); }

@@ -7,6 +7,7 @@
 #include <istream>
 #include <map>
 #include <streambuf>
+#include <unordered_set>
 
 #include "util/text_checks.hpp"
 #include "yaml/scalar_resolve.hpp"
@@ -39,9 +40,16 @@ std::size_t count_nodes(const Node& n) {
 // Builds one document's tree from parser events with an explicit stack (no recursion).
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(const LoadLimits& limits) : limits_(limits) {}
+  TreeBuilder(std::string_view text, const LoadLimits& limits) : text_(text), limits_(limits) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp 0.7 answers a stray flow indicator (",", "]" after a block) with an empty document
+    // that consumes nothing, for ever (jbeder/yaml-cpp#1040): a document must start further on.
+    if (started_ && mark.pos <= last_start_pos_)
+      throw LoadError("unexpected character '" + std::string(1, char_at(mark.pos)) + "' outside a flow collection",
+                      to_mark(mark), "remove it, or quote the value it belongs to");
+    started_ = true;
+    last_start_pos_ = mark.pos;
     doc_ = Document{};
     doc_.start = to_mark(mark);
     stack_.clear();
@@ -128,32 +136,28 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   // go-yaml honours YAML merge keys ("<<: *base"): keys from the merged maps that the map does
-  // not set itself are added.
+  // not set itself are added, the first merged map winning. One hash lookup per key keeps this
+  // linear in the size of the map and its sources.
   static void apply_merge_keys(Node& map) {
-    std::vector<Entry> kept;
-    std::vector<const Node*> sources;
+    bool has_merge = false;
+    for (const auto& e : map.entries) has_merge = has_merge || (e.key == "<<" && (e.value.is_map() || e.value.is_seq()));
+    if (!has_merge) return;
+    std::vector<Entry> merged;
+    std::vector<Node> sources;
     for (auto& e : map.entries) {
-      if (e.key == "<<" && (e.value.is_map() || e.value.is_seq())) continue;
-      kept.push_back(std::move(e));
-    }
-    for (const auto& e : map.entries) {
-      if (e.key != "<<") continue;
-      if (e.value.is_map()) sources.push_back(&e.value);
-      if (e.value.is_seq())
-        for (const auto& item : e.value.items)
-          if (item.is_map()) sources.push_back(&item);
-    }
-    if (sources.empty()) {
-      map.entries = std::move(kept);
-      return;
-    }
-    std::vector<Entry> merged = kept;
-    for (const Node* src : sources)
-      for (const auto& e : src->entries) {
-        bool present = false;
-        for (const auto& k : merged) present = present || k.key == e.key;
-        if (!present) merged.push_back(e);
+      if (e.key == "<<" && e.value.is_map()) sources.push_back(std::move(e.value));
+      else if (e.key == "<<" && e.value.is_seq()) {
+        for (auto& item : e.value.items)
+          if (item.is_map()) sources.push_back(std::move(item));
+      } else {
+        merged.push_back(std::move(e));
       }
+    }
+    std::unordered_set<std::string> present;
+    for (const auto& k : merged) present.insert(k.key);
+    for (auto& src : sources)
+      for (auto& e : src.entries)
+        if (present.insert(e.key).second) merged.push_back(std::move(e));
     map.entries = std::move(merged);
   }
 
@@ -209,7 +213,14 @@ class TreeBuilder : public YAML::EventHandler {
     }
   }
 
+  char char_at(int pos) const {
+    return pos >= 0 && static_cast<std::size_t>(pos) < text_.size() ? text_[static_cast<std::size_t>(pos)] : '?';
+  }
+
+  std::string_view text_;
   const LoadLimits& limits_;
+  bool started_ = false;
+  int last_start_pos_ = -1;
   Document doc_;
   std::vector<Frame> stack_;
   std::map<YAML::anchor_t, Node> anchors_;
@@ -238,7 +249,7 @@ void load_documents(std::string_view text, const std::function<void(Document&&)>
   MemoryBuffer buffer(text);
   std::istream in(&buffer);
   YAML::Parser parser(in);
-  TreeBuilder builder(limits);
+  TreeBuilder builder(text, limits);
   int index = 0;
   try {
     while (parser.HandleNextDocument(builder)) {

@@ -3,11 +3,12 @@
 // Guards against hostile input: nesting depth, alias expansion ("billion laughs"), NUL bytes and
 // invalid UTF-8 are refused with a LoadError that says where, instead of crashing or hanging.
 #include <functional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "yaml/load_error.hpp"
+#include "yaml/load_limits.hpp"
 #include "yaml/node.hpp"
 
 namespace wu::yaml {
@@ -24,23 +25,6 @@ struct Document {
   Mark start;
   Node root;
   std::vector<DuplicateKey> duplicate_keys;
-};
-
-struct LoadLimits {
-  int max_depth = 256;                    // Kubernetes objects are a few dozen levels deep at most
-  std::size_t max_alias_nodes = 100000;   // nodes that aliases may add by expansion, per document
-};
-
-class LoadError : public std::runtime_error {
- public:
-  LoadError(const std::string& what, Mark mark, std::string hint = "fix the YAML/JSON syntax at that position")
-      : std::runtime_error(what), mark_(mark), hint_(std::move(hint)) {}
-  Mark mark() const { return mark_; }
-  const std::string& hint() const { return hint_; }
-
- private:
-  Mark mark_;
-  std::string hint_;
 };
 
 // Calls `on_document` for every non-empty document, in order. Throws LoadError on the first

@@ -1,5 +1,7 @@
 #include "yaml/node.hpp"
 
+#include "util/utf8_truncate.hpp"
+
 namespace wu::yaml {
 
 const char* kind_name(Kind k) {
@@ -40,7 +42,7 @@ std::string describe_value(const Node& n) {
     case Kind::Float: return n.text;
     case Kind::String: {
       std::string out = "\"";
-      for (char c : n.text.substr(0, 80)) {
+      for (char c : util::utf8_prefix(n.text, 80)) {
         if (c == '"' || c == '\\') out += '\\';
         out += c;
       }

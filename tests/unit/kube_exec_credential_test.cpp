@@ -91,6 +91,15 @@ TEST_CASE("exec: every output error message") {
   CHECK(err(R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"Pod","status":{"token":"t"}})").rfind("decoding stdout: ", 0) == 0);
   CHECK(err(R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t","expirationTimestamp":"tomorrow"}})")
             .rfind("decoding stdout: invalid expirationTimestamp", 0) == 0);
+  // Issue #10: a wrongly typed field was nlohmann's type_error, not the AuthError documented here.
+  CHECK(err(R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":7}})") ==
+        "decoding stdout: json: cannot unmarshal number into Go struct field ExecCredential.status.token of type string");
+  CHECK(err(R"({"apiVersion":1,"kind":"ExecCredential"})").rfind("decoding stdout: json: cannot unmarshal number", 0) == 0);
+  CHECK(err(R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t","expirationTimestamp":false}})")
+            .rfind("decoding stdout: json: cannot unmarshal bool", 0) == 0);
+  CHECK(err(R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t","expirationTimestamp":"9999-12-31T23:59:59Z"}})") ==
+        "no error");
+  CHECK(err("{\"apiVersion\":" + std::string(100000, '[') + std::string(100000, ']') + "}").rfind("decoding stdout: ", 0) == 0);
 }
 
 TEST_CASE("exec: unsupported apiVersion is refused before running anything") {
@@ -111,7 +120,7 @@ TEST_CASE("credentials: exec results are cached until expiry and refreshed after
     ++runs;
     ExecCredential c;
     c.token = "tok-" + std::to_string(runs);
-    c.expiration = env.now() + 10min;
+    c.expiration = std::chrono::floor<std::chrono::microseconds>(env.now() + 10min);
     return c;
   };
   CredentialProvider p(rc, fe.env(), runner);

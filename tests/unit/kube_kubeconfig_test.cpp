@@ -223,3 +223,28 @@ users:
   CHECK(e.interactive_mode == "Always");
   CHECK(e.install_hint == "install it");
 }
+
+TEST_CASE("kubeconfig: the loader's guards apply, an alias bomb is an error not 10^9 nodes (issue #10)") {
+  std::string bomb =
+      "apiVersion: v1\nkind: Config\nclusters:\n- name: k\n  cluster:\n    server: https://k:6443\n"
+      "    extensions:\n    - name: client.authentication.k8s.io/exec\n      extension:\n"
+      "        a: &a [x,x,x,x,x,x,x,x,x,x]\n";
+  for (char c = 'b'; c <= 'j'; ++c) {
+    bomb += std::string("        ") + c + ": &" + c + " [";
+    for (int i = 0; i < 10; ++i) bomb += std::string(i ? "," : "") + "*" + static_cast<char>(c - 1);
+    bomb += "]\n";
+  }
+  CHECK(bomb.size() < 1000);
+  try {
+    parse_kubeconfig(bomb, "/home/u/.kube/config");
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    const std::string m = e.what();
+    CAPTURE(m);
+    CHECK(m.find("error loading config file \"/home/u/.kube/config\": line 1") == 0);
+    CHECK(m.find("excessive aliasing") != std::string::npos);
+  }
+  CHECK_THROWS_AS(parse_kubeconfig("clusters: " + std::string(100000, '[') + std::string(100000, ']') + "\n", "c"),
+                  ConfigError);
+  CHECK_THROWS_AS(parse_kubeconfig(",\n", "c"), ConfigError);
+}

@@ -72,6 +72,28 @@ TEST_CASE("watch stream: malformed events are errors") {
   CHECK_FALSE(parse_watch_event("   ").has_value());
 }
 
+TEST_CASE("watch stream: hostile events are KubeErrors, never library exceptions (issue #10)") {
+  // nlohmann's type_error escaped from here for a non-string type.
+  for (const std::string line :
+       {std::string(R"({"type":1})"), std::string(R"({"type":null,"object":{}})"), std::string(R"([1,2])"),
+        std::string(R"({"type":"ADDED","object":{"metadata":{"resourceVersion":7}}})"),
+        std::string(R"({"type":"ADDED","object":{"x":1e400}})"),
+        "{\"type\":\"ADDED\",\"object\":" + std::string(100000, '[') + std::string(100000, ']') + "}",
+        std::string("{\"type\":\"ADDED\",\"object\":{\"x\":\"\\xff\"}}"), std::string("{\"type\":\"\xff\"}")}) {
+    CAPTURE(line.substr(0, 60));
+    bool kube_error = false;
+    try {
+      auto ev = parse_watch_event(line);
+      kube_error = ev && ev->resource_version.empty();  // a wrongly typed resourceVersion is just absent
+    } catch (const KubeError&) {
+      kube_error = true;
+    }
+    CHECK(kube_error);
+  }
+  CHECK_THROWS_WITH_AS(parse_watch_event(R"({"type":1})"),
+                       "malformed watch event from the server: \"type\" must be a string: {\"type\":1}", KubeError);
+}
+
 TEST_CASE("list metadata: read without materialising items") {
   std::string body = R"({"kind":"PodList","apiVersion":"v1","items":[
     {"metadata":{"name":"a","resourceVersion":"1","continue":"not-this-one"}},

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -108,4 +109,62 @@ TEST_CASE("YAML output quotes strings that would change type") {
   CHECK(y.find("e: []") != std::string::npos);
   auto back = load(y);
   CHECK(to_json(back[0].root) == j);
+}
+
+// Issue #10: what fuzzing found in the loader.
+TEST_CASE("a stray comma is an error at its position, not an endless stream of empty documents") {
+  // yaml-cpp 0.7 returns an empty document for ',' without consuming it (jbeder/yaml-cpp#1040).
+  for (const char* text : {",\n", "a: 1\n---\n,\n", "- a\n,"}) {
+    CAPTURE(text);
+    bool threw = false;
+    std::vector<Document> docs;
+    try {
+      load_documents(text, [&](Document&& d) { docs.push_back(std::move(d)); });
+    } catch (const LoadError& e) {
+      threw = true;
+      CHECK(std::string(e.what()).find("unexpected character ','") != std::string::npos);
+      CHECK(e.mark().line >= 1);
+    }
+    CHECK(threw);
+    CHECK(docs.size() <= 1);
+  }
+  CHECK(load("---\n---\na: 1\n").size() == 1);  // empty documents that do advance are still fine
+}
+
+TEST_CASE("merge keys: own keys win, then the first merged map, in one pass") {
+  auto docs = load("a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nc:\n  <<: [*a, *b]\n  x: 0\n");
+  const Node& c = *docs.at(0).root.find("c");
+  REQUIRE(c.entries.size() == 3);
+  CHECK(c.entries[0].key == "x");
+  CHECK(c.find("x")->text == "0");
+  CHECK(c.find("y")->text == "1");
+  CHECK(c.find("z")->text == "2");
+  CHECK(c.find("<<") == nullptr);
+  // 100,000 own keys and 50,000 merged ones: quadratic, this took seconds per document.
+  std::string big = "base: &b\n";
+  for (int i = 0; i < 50000; ++i) big += "  s" + std::to_string(i) + ": v\n";
+  big += "m:\n  <<: *b\n";
+  for (int i = 0; i < 100000; ++i) big += "  o" + std::to_string(i) + ": v\n";
+  auto start = std::chrono::steady_clock::now();
+  auto merged = load(big);
+  CHECK(merged.at(0).root.find("m")->entries.size() == 150000);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+}
+
+TEST_CASE("describe_value never cuts a UTF-8 character in half") {
+  Node n;
+  n.kind = Kind::String;
+  n.text = std::string(79, 'a') + "\xC3\xA9";  // 79 ASCII characters and an é: byte 80 is inside the é
+  const std::string d = describe_value(n);
+  CHECK(d == "\"" + std::string(79, 'a') + "...\"");
+  n.text = std::string(78, 'a') + "\xE2\x82\xAC\xE2\x82\xAC";  // a euro sign straddles byte 80
+  CHECK(describe_value(n) == "\"" + std::string(78, 'a') + "...\"");
+  n.text = std::string(80, 'a');
+  CHECK(describe_value(n) == "\"" + std::string(80, 'a') + "\"");
+}
+
+TEST_CASE("a 50,000-digit plain scalar is a string, and no regex recursion overflows the stack") {
+  auto docs = load("a: " + std::string(50000, '1') + "\nb: 1." + std::string(50000, '5') + "\n");
+  CHECK(docs.at(0).root.find("a")->kind == Kind::String);  // beyond a double: Go's ParseFloat fails
+  CHECK(docs.at(0).root.find("b")->kind == Kind::Float);
 }
