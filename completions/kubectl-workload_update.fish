@@ -86,6 +86,7 @@ for cmd in kubectl-workload_update oc-workload_update
     complete -c $cmd -n '__fish_seen_subcommand_from run' -l max-attempts -x -d 'Attempts per VMI'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -l retry-backoff -x -d 'Wait after a failed attempt before the next'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -l restart-timeout -x -d 'How long an evicted runStrategy Always VM may take to run again bef...'
+    complete -c $cmd -n '__fish_seen_subcommand_from run' -l pending-timeout -x -d 'Delete this run s migration that stays Pending without a target pod...'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -l timeout -x -d 'Stop starting new actions after this long and report'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -l coexist -d 'Run even though KubeVirt s own workload updater is active'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -s y -l yes -d 'Do not ask before evicting'
