@@ -140,7 +140,8 @@ TEST_CASE("errors: a 200 that is not JSON (a captive portal, a wrong server) is 
   rc.host = server.url();
   Client c(rc);
   CHECK_THROWS_WITH_AS(c.get(kPods.named("p")),
-                       "the server's answer to GET /api/v1/namespaces/ns/pods/p is not JSON (HTTP 200): <html>Please "
-                       "sign in to the Wi-Fi</html>",
+                       "the server's answer to GET /api/v1/namespaces/ns/pods/p is not JSON (HTTP 200, line 1, column 1: "
+                       "syntax error while parsing value - invalid literal; last read: '<'): <html>Please sign in to the "
+                       "Wi-Fi</html>",
                        KubeError);
 }
