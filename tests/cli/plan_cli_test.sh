@@ -129,4 +129,29 @@ expect_status 2 "bad --batch-interval" -- "$B" plan -A --batch-interval 1d
 expect_in "$TMP/err" "time: unknown unit \"d\"" "Go's duration error"
 expect_status 2 "bad -o" -- "$B" plan -A -o junit
 expect_status 2 "unreadable dump" -- "$B" plan --from-file "$TMP/missing.json"
+# HCO and the KubeVirt CR drifted through HCO's jsonpatch annotation: plan predicts from the KubeVirt
+# CR, which KubeVirt acts on, and names every differing field (issue: fidelity under real dynamics).
+if command -v kubectl >/dev/null; then
+  kubectl patch hyperconverged -n openshift-cnv kubevirt-hyperconverged --type merge \
+    -p '{"metadata":{"annotations":{"kubevirt.kubevirt.io/jsonpatch":"[{\"op\":\"add\",\"path\":\"/spec/workloadUpdateStrategy/batchEvictionSize\",\"value\":7}]"}}}' \
+    > /dev/null && pass || fail "patch HCO with a jsonpatch"
+  for _ in $(seq 1 100); do
+    [ "$(kubectl get kubevirt -A -o jsonpath='{.items[0].spec.workloadUpdateStrategy.batchEvictionSize}')" = 7 ] && break
+    sleep 0.1
+  done
+  expect_status 0 "plan -o json with drift" -- "$B" plan -A -o json
+  python3 - "$TMP/out" <<'PY' && pass || fail "plan predicts from the KubeVirt CR and reports the drift"
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert p["strategy"]["batchEvictionSize"] == 7, p["strategy"]
+w = [x for x in p["warnings"] if x["code"] == "KubeVirtDrift"]
+assert any(x["path"] == "spec.workloadUpdateStrategy.batchEvictionSize" for x in w), p["warnings"]
+assert all("kubevirt.kubevirt.io/jsonpatch" in (x["hint"] or "") for x in w), w
+assert all("execution" in v for v in p["vmis"])
+PY
+  expect_status 0 "plan text with drift" -- "$B" plan -A
+  expect_in "$TMP/out" "Warning (KubeVirtDrift)" "drift shown in the text output"
+  kubectl patch hyperconverged -n openshift-cnv kubevirt-hyperconverged --type merge \
+    -p '{"metadata":{"annotations":{"kubevirt.kubevirt.io/jsonpatch":null}}}' > /dev/null && pass || fail "drop the jsonpatch"
+fi
 finish
