@@ -87,7 +87,7 @@ T migration_in_flight(const RunRuleInput& in) {
   return quiet(VmiState::Migrating);
 }
 
-T nothing_to_do(const RunRuleInput& in) {
+T no_action(const RunRuleInput& in) {
   const auto& d = in.decision;
   if (d.action != Action::None) return std::nullopt;
   if (d.reason != Reason::UpToDate) return skipped(d);
@@ -216,7 +216,7 @@ const std::vector<RunRule>& run_rule_chain() {
       {"Settled", settled},
       {"FollowEviction", follow_eviction},
       {"MigrationInFlight", migration_in_flight},
-      {"NothingToDo", nothing_to_do},
+      {"NoAction", no_action},
       {"MigratingElsewhere", migrating_elsewhere},
       {"DecisionSkip", decision_skip},
       {"AttemptsUsedUp", attempts_used_up},

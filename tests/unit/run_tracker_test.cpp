@@ -1230,7 +1230,7 @@ TEST_CASE("run rules: the chain's names, in order") {
   std::string names;
   for (const auto& r : run_rule_chain()) names += std::string(r.name) + " ";
   CHECK(names ==
-        "Settled FollowEviction MigrationInFlight NothingToDo MigratingElsewhere DecisionSkip AttemptsUsedUp "
+        "Settled FollowEviction MigrationInFlight NoAction MigratingElsewhere DecisionSkip AttemptsUsedUp "
         "BackingOff MigratedStillOutdated Migrate MarkedForEvacuation PodTerminating NoLauncherPod NotConfirmed Evict ");
   CHECK(std::string(run_reason_name(RunReason::PendingTimeout)) == "PendingTimeout");
   CHECK(std::string(event_name(EventType::LauncherImageChanged)) == "LauncherImageChanged");
