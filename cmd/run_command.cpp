@@ -15,6 +15,7 @@
 #include "flag_values.hpp"
 #include "kube_flags.hpp"
 #include "kube_session.hpp"
+#include "render/run_json.hpp"
 #include "render/run_output.hpp"
 #include "run_confirmation.hpp"
 #include "run_live_display.hpp"
@@ -187,7 +188,7 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
     return 2;
   }
   live.finish();
-  if (json) std::cout << update::to_json(report).dump() << "\n";
+  if (json) std::cout << render::report_json(report).dump() << "\n";
   else render::write_run_report(std::cout, report, colour);
   std::cout.flush();
   return update::exit_code(report);

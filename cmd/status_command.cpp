@@ -10,6 +10,7 @@
 #include "decide/plan.hpp"
 #include "kube_flags.hpp"
 #include "kube_session.hpp"
+#include "render/run_json.hpp"
 #include "render/status_output.hpp"
 #include "update/progress_status.hpp"
 #include "update/run_identity.hpp"
@@ -47,8 +48,8 @@ int run_status(Cli& cli, const CLI::App& sub, const StatusFlags& flags) {
     }
   }
   const update::ProgressStatus status = update::make_status(snapshot, plan, flags.stuck_after, lease);
-  if (format == "json") std::cout << update::to_json(status).dump(2) << "\n";
-  else if (format == "yaml") std::cout << yaml::json_to_yaml(update::to_json(status));
+  if (format == "json") std::cout << render::status_json(status).dump(2) << "\n";
+  else if (format == "yaml") std::cout << yaml::json_to_yaml(render::status_json(status));
   else render::write_status_table(std::cout, status, render::Colour{render::colour_wanted_for_fd(fileno(stdout))});
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <sstream>
 
+#include "render/run_json.hpp"
 #include "util/rfc3339.hpp"
 
 namespace wu::render {
@@ -77,7 +78,7 @@ void write_run_event_json(std::ostream& out, const update::RunEvent& e) {
   // "time" and "event" first, then the rest: easier to read in a terminal and with grep.
   nlohmann::ordered_json j;
   j["time"] = clock_now(true);
-  const nlohmann::json fields = update::to_json(e);
+  const nlohmann::json fields = event_json(e);
   j["event"] = fields["event"];
   for (const auto& [k, v] : fields.items())
     if (k != "event") j[k] = v;

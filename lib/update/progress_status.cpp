@@ -92,25 +92,4 @@ ProgressStatus make_status(const cluster::Snapshot& s, const decide::Plan& plan,
   return st;
 }
 
-nlohmann::json to_json(const ProgressStatus& st) {
-  nlohmann::json vmis = nlohmann::json::array();
-  for (const auto& v : st.vmis_with_attempts) {
-    nlohmann::json attempts = nlohmann::json::array();
-    for (const auto& a : v.attempts)
-      attempts.push_back({{"name", a.name}, {"phase", a.phase}, {"failureReason", a.failure_reason},
-                          {"creator", creator_name(a.creator)}});
-    vmis.push_back({{"namespace", v.namespace_}, {"name", v.name}, {"stuck", v.stuck},
-                    {"stuckReason", v.stuck_reason}, {"attempts", attempts}});
-  }
-  return {{"kind", "WorkloadUpdateStatus"},
-          {"vmis", st.vmis},
-          {"outdated", st.outdated},
-          {"inFlight",
-           {{"workloadUpdate", st.in_flight_this_tool}, {"kubevirt", st.in_flight_kubevirt}, {"other", st.in_flight_other}}},
-          {"stuck", st.stuck},
-          {"leaseHolder", st.lease_holder ? nlohmann::json(*st.lease_holder) : nlohmann::json(nullptr)},
-          {"updater", {{"active", st.updater.active}, {"reason", st.updater.reason}}},
-          {"migrations", vmis}};
-}
-
 }  // namespace wu::update

@@ -45,6 +45,4 @@ struct ProgressStatus {
 ProgressStatus make_status(const cluster::Snapshot& snapshot, const decide::Plan& plan, int stuck_after,
                            const nlohmann::json& lease);
 
-nlohmann::json to_json(const ProgressStatus& status);
-
 }  // namespace wu::update

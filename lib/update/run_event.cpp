@@ -32,20 +32,4 @@ const char* event_name(EventType t) {
   return "RunStarted";
 }
 
-nlohmann::json to_json(const RunEvent& e) {
-  nlohmann::json j = {{"event", event_name(e.type)}};
-  auto put = [&](const char* k, const std::string& v) {
-    if (!v.empty()) j[k] = v;
-  };
-  put("namespace", e.namespace_);
-  put("vmi", e.vmi);
-  put("migration", e.migration);
-  put("pod", e.pod);
-  if (e.attempt > 0) j["attempt"] = e.attempt;
-  put("reason", e.reason);
-  put("message", e.message);
-  if (!e.data.is_null()) j["data"] = e.data;
-  return j;
-}
-
 }  // namespace wu::update

@@ -1,9 +1,10 @@
 #pragma once
 // What `run` reports as it goes: one event per thing that happened. The names and fields are part of
 // the `-o json` contract (JSON Lines, one object per event), documented in the man page.
+#include <cstdint>
 #include <string>
-
-#include <nlohmann/json.hpp>
+#include <variant>
+#include <vector>
 
 namespace wu::update {
 
@@ -36,6 +37,28 @@ enum class EventType {
 
 const char* event_name(EventType t);
 
+// RunStarted: the run's scope and settings.
+struct RunStartedDetails {
+  std::string run_id;
+  bool resumed = false;
+  std::string namespace_, selector, node;
+  std::vector<std::string> methods;
+  std::int64_t batch_size = 0, batch_interval_seconds = 0;
+  std::uint32_t max_parallel = 0;
+  int max_attempts = 0;
+  std::int64_t pending_timeout_seconds = 0;
+  bool coexist = false;
+};
+// LauncherImageChanged: the image VMIs were judged against, and the new one.
+struct ImageChangeDetails {
+  std::string from, to;
+};
+// EvictionBatchStarted: evictions in this batch, and how many VMIs were waiting for one.
+struct BatchDetails {
+  std::size_t size = 0, waiting = 0;
+};
+using EventDetails = std::variant<std::monostate, RunStartedDetails, ImageChangeDetails, BatchDetails>;
+
 struct RunEvent {
   EventType type = EventType::RunStarted;
   std::string namespace_, vmi;  // empty for run-wide events
@@ -44,10 +67,7 @@ struct RunEvent {
   int attempt = 0;
   std::string reason;           // stable code (decision reason, eviction result, failure kind)
   std::string message;          // one sentence for humans
-  nlohmann::json data;          // run-wide details (counts); null otherwise
+  EventDetails details;         // run-wide details; monostate otherwise
 };
-
-// {"event": ..., "namespace": ..., ...}: empty fields are left out.
-nlohmann::json to_json(const RunEvent& e);
 
 }  // namespace wu::update

@@ -36,48 +36,4 @@ int exit_code(const RunReport& r) {
   return r.stuck.empty() && r.skipped.empty() && r.unfinished.empty() ? 0 : 1;
 }
 
-namespace {
-
-nlohmann::json entries(const std::vector<ReportEntry>& list) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& e : list) {
-    nlohmann::json attempts = nlohmann::json::array();
-    for (const auto& a : e.failures)
-      attempts.push_back({{"migration", a.migration}, {"result", a.result}, {"reason", a.reason}});
-    out.push_back({{"namespace", e.namespace_},
-                   {"name", e.name},
-                   {"state", e.state},
-                   {"action", e.action},
-                   {"reason", e.reason},
-                   {"message", e.message},
-                   {"failedAttempts", attempts}});
-  }
-  return out;
-}
-
-}  // namespace
-
-nlohmann::json to_json(const RunReport& r) {
-  nlohmann::json j = {{"kind", "WorkloadUpdateRunReport"},
-                      {"result", outcome_name(r.outcome)},
-                      {"runId", r.run_id},
-                      {"dryRun", r.dry_run},
-                      {"elapsedSeconds", static_cast<double>(r.elapsed.count()) / 1000.0},
-                      {"counts",
-                       {{"updated", r.updated.size()},
-                        {"stuck", r.stuck.size()},
-                        {"staysDown", r.stays_down.size()},
-                        {"skipped", r.skipped.size()},
-                        {"gone", r.gone.size()},
-                        {"unfinished", r.unfinished.size()}}},
-                      {"updated", entries(r.updated)},
-                      {"stuck", entries(r.stuck)},
-                      {"staysDown", entries(r.stays_down)},
-                      {"skipped", entries(r.skipped)},
-                      {"gone", entries(r.gone)},
-                      {"unfinished", entries(r.unfinished)}};
-  if (r.dry_run) j["actions"] = entries(r.dry_run_actions);
-  return j;
-}
-
 }  // namespace wu::update

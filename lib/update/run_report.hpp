@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "update/run_tracker.hpp"
 
 namespace wu::update {
@@ -38,7 +36,5 @@ RunReport make_report(const RunTracker& tracker, RunOutcome outcome, std::chrono
 
 // 0, 1 or 130 (errors are 2, decided by the caller).
 int exit_code(const RunReport& report);
-
-nlohmann::json to_json(const RunReport& report);
 
 }  // namespace wu::update

@@ -223,19 +223,19 @@ RunReport Runner::run(std::stop_token interrupt) {
     RunEvent start;
     start.type = EventType::RunStarted;
     start.message = resumed ? "resuming run " + run_id : "run " + run_id;
-    nlohmann::json methods = options_.config.methods;
-    start.data = {{"runId", run_id},
-                  {"resumed", resumed},
-                  {"namespace", options_.namespace_},
-                  {"selector", options_.label_selector},
-                  {"node", options_.node},
-                  {"methods", methods},
-                  {"batchSize", options_.config.batch_eviction_size},
-                  {"batchIntervalSeconds", options_.config.batch_eviction_interval_ns / 1000000000LL},
-                  {"maxParallel", options_.max_parallel},
-                  {"maxAttempts", options_.max_attempts},
-                  {"pendingTimeoutSeconds", std::chrono::duration_cast<std::chrono::seconds>(options_.pending_timeout).count()},
-                  {"coexist", options_.coexist}};
+    start.details = RunStartedDetails{
+        run_id,
+        resumed,
+        options_.namespace_,
+        options_.label_selector,
+        options_.node,
+        options_.config.methods,
+        options_.config.batch_eviction_size,
+        options_.config.batch_eviction_interval_ns / 1000000000LL,
+        options_.max_parallel,
+        options_.max_attempts,
+        std::chrono::duration_cast<std::chrono::seconds>(options_.pending_timeout).count(),
+        options_.coexist};
     emit(start);
     std::stop_callback wake_on_interrupt(interrupt, [this] {
       {

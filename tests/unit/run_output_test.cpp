@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "decide/plan.hpp"
+#include "render/run_json.hpp"
 #include "render/run_output.hpp"
 
 using namespace wu::update;
@@ -91,7 +92,7 @@ TEST_CASE("an event line: time, event, ns/vmi, VMIM, pod, attempt, reason, then 
 
   // Run-wide events have no VMI.
   auto batch = event(EventType::EvictionBatchStarted, "", "", "", 0, "", "evicting 2 of 3 waiting");
-  batch.data = {{"size", 2}, {"waiting", 3}};
+  batch.details = BatchDetails{2, 3};
   CHECK(matches(wu::render::run_event_line(batch, kPlain), R"(\d\d:\d\d:\d\d  EvictionBatchStarted: evicting 2 of 3 waiting)"));
 
   auto cancelled = event(EventType::MigrationCancelled, "", "workload-update-x7k2p");
@@ -134,19 +135,25 @@ TEST_CASE("an event as JSON: time and event, the fields that are set, empty ones
   RunEvent started;
   started.type = EventType::RunStarted;
   started.message = "run 852329be3d";
-  started.data = {{"runId", "852329be3d"}, {"resumed", false}, {"maxAttempts", 3}};
+  RunStartedDetails details;
+  details.run_id = "852329be3d";
+  details.max_attempts = 3;
+  details.methods = {"LiveMigrate"};
+  started.details = details;
   std::ostringstream out2;
   wu::render::write_run_event_json(out2, started);
   const auto j2 = nlohmann::json::parse(out2.str());
   CHECK(j2["event"] == "RunStarted");
   CHECK(j2["data"]["runId"] == "852329be3d");
   CHECK(j2["data"]["maxAttempts"] == 3);
+  CHECK(j2["data"]["resumed"] == false);
+  CHECK(j2["data"]["methods"] == nlohmann::json::array({"LiveMigrate"}));
   CHECK_FALSE(j2.contains("namespace"));
   CHECK_FALSE(j2.contains("vmi"));
 }
 
-TEST_CASE("RunEvent to_json: attempt only when set, data only when not null") {
-  const auto j = to_json(event(EventType::MigrationFailed, "a", "workload-update-1", "", 2, "MigrationFailed", "boom"));
+TEST_CASE("event_json: attempt only when set, data only for run-wide details") {
+  const auto j = wu::render::event_json(event(EventType::MigrationFailed, "a", "workload-update-1", "", 2, "MigrationFailed", "boom"));
   CHECK(j == nlohmann::json{{"event", "MigrationFailed"},
                             {"namespace", "ns1"},
                             {"vmi", "a"},
@@ -154,7 +161,11 @@ TEST_CASE("RunEvent to_json: attempt only when set, data only when not null") {
                             {"attempt", 2},
                             {"reason", "MigrationFailed"},
                             {"message", "boom"}});
-  CHECK(to_json(event(EventType::RunFinished)) == nlohmann::json{{"event", "RunFinished"}});
+  CHECK(wu::render::event_json(event(EventType::RunFinished)) == nlohmann::json{{"event", "RunFinished"}});
+  RunEvent changed = event(EventType::LauncherImageChanged);
+  changed.details = ImageChangeDetails{"virt-launcher:v1.9.0", "virt-launcher:v1.9.1"};
+  CHECK(wu::render::event_json(changed)["data"] ==
+        nlohmann::json{{"from", "virt-launcher:v1.9.0"}, {"to", "virt-launcher:v1.9.1"}});
 }
 
 TEST_CASE("event names are the documented ones") {

@@ -7,6 +7,7 @@
 
 #include "decide/plan.hpp"
 #include "update/run_identity.hpp"
+#include "render/run_json.hpp"
 #include "update/run_report.hpp"
 #include "run_fixture.hpp"
 
@@ -132,7 +133,7 @@ TEST_CASE("make_report sorts every followed VMI into updated, stuck, stays down,
   CHECK(r.unfinished[0].state == "Migrating");
 
   CHECK(exit_code(r) == 1);
-  const auto j = to_json(r);
+  const auto j = wu::render::report_json(r);
   CHECK(j["counts"] == nlohmann::json{{"updated", 1}, {"stuck", 1}, {"staysDown", 1},
                                       {"skipped", 1}, {"gone", 1}, {"unfinished", 1}});
   CHECK(j["stuck"][0]["failedAttempts"] ==
@@ -195,7 +196,7 @@ TEST_CASE("the -o json report: kind, result, runId, dryRun, elapsedSeconds, coun
   r.updated = {entry("a", "Updated", "Migrated")};
   r.unfinished = {entry("f", "Waiting")};
 
-  const nlohmann::json j = to_json(r);
+  const nlohmann::json j = wu::render::report_json(r);
   CHECK(j["kind"] == "WorkloadUpdateRunReport");
   CHECK(j["result"] == "TimedOut");
   CHECK(j["runId"] == kRun);
@@ -225,7 +226,7 @@ TEST_CASE("the -o json report: kind, result, runId, dryRun, elapsedSeconds, coun
 
   r.dry_run = true;
   r.dry_run_actions = {entry("a", "WouldMigrate", "LiveMigratable")};
-  const nlohmann::json dry = to_json(r);
+  const nlohmann::json dry = wu::render::report_json(r);
   CHECK(dry["dryRun"] == true);
   REQUIRE(dry.contains("actions"));
   REQUIRE(dry["actions"].size() == 1);

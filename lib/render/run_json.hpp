@@ -1,0 +1,17 @@
+#pragma once
+// The `-o json` contract of `run` and `status` (README "Output contracts", man page): one object per
+// run event (JSON Lines), the final WorkloadUpdateRunReport, and the WorkloadUpdateStatus.
+#include <nlohmann/json.hpp>
+
+#include "update/progress_status.hpp"
+#include "update/run_event.hpp"
+#include "update/run_report.hpp"
+
+namespace wu::render {
+
+// {"event": ..., "namespace": ..., ...}: empty fields are left out; "data" only for run-wide details.
+nlohmann::json event_json(const update::RunEvent& e);
+nlohmann::json report_json(const update::RunReport& report);
+nlohmann::json status_json(const update::ProgressStatus& status);
+
+}  // namespace wu::render
