@@ -3,8 +3,12 @@
 #include "decide/eviction_webhook.hpp"
 #include "decide/plan.hpp"
 #include "decide/run_strategy.hpp"
+#include "decide_fixture.hpp"
 
 using namespace wu::decide;
+using decide_fixture::cluster;
+using decide_fixture::kNew;
+using decide_fixture::kOld;
 using wu::cluster::Snapshot;
 using wu::cluster::Vm;
 using wu::cluster::Vmi;
@@ -12,40 +16,11 @@ using wu::cluster::Vmim;
 
 namespace {
 
-const std::string kNew = "registry/virt-launcher:v1.9.0";
-const std::string kOld = "registry/virt-launcher:v1.8.2";
-
+// One VMI on node-1, migratable or not, with its own evictionStrategy (empty: the cluster's).
 Vmi vmi(const std::string& name, bool migratable = true, const std::string& strategy = "") {
-  Vmi v;
-  v.namespace_ = "ns";
-  v.name = name;
-  v.phase = "Running";
-  v.node = "node-1";
-  v.launcher_image = kOld;
-  v.live_migratable = migratable ? "True" : "False";
-  v.live_migratable_reason = migratable ? "" : "DisksNotLiveMigratable";
+  Vmi v = decide_fixture::vmi(name, "node-1", migratable);
   v.eviction_strategy = strategy;
-  v.owner_vm = name;
   return v;
-}
-
-Snapshot cluster(std::vector<Vmi> vmis, const std::string& run_strategy = "Always") {
-  Snapshot s;
-  s.launcher_image = kNew;
-  s.now = 1000000;
-  wu::cluster::KubeVirtCr kv;
-  kv.phase = "Deployed";
-  kv.observed_deployment_id = kv.target_deployment_id = "abc";
-  s.kubevirts.push_back(kv);
-  for (auto& v : vmis) {
-    Vm vm;
-    vm.namespace_ = v.namespace_;
-    vm.name = v.name;
-    vm.run_strategy = run_strategy;
-    s.vms.push_back(vm);
-  }
-  s.vmis = std::move(vmis);
-  return s;
 }
 
 PlanConfig methods(std::vector<std::string> m) {
@@ -302,6 +277,7 @@ TEST_CASE("no launcher pod: CurrentVMIPod finds none before the webhook is asked
   vmis[2].eviction_strategy = "LiveMigrate";  // the webhook would refuse it: the missing pod comes first
   vmis[4].eviction_strategy = "LiveMigrate";  // migratable, Evict only: the webhook would migrate it
   Snapshot s = cluster(vmis);
+  s.pods.clear();  // the pods below, and no others
   auto pod_for = [&](const std::string& vmi_name, const std::string& owner_uid, const std::string& node) {
     wu::cluster::LauncherPod pod;
     pod.namespace_ = "ns";
