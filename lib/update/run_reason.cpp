@@ -19,6 +19,7 @@ const char* run_reason_name(RunReason r) {
     case RunReason::MigrationSucceeded: return "MigrationSucceeded";
     case RunReason::Unschedulable: return "Unschedulable";
     case RunReason::PendingTimeout: return "PendingTimeout";
+    case RunReason::ForeignMigrationPending: return "ForeignMigrationPending";
     case RunReason::CreateFailed: return "CreateFailed";
     case RunReason::EvictionNotSent: return "EvictionNotSent";
     case RunReason::CancelFailed: return "CancelFailed";

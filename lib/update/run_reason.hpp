@@ -16,6 +16,7 @@ enum class RunReason {
   MigrationFailed,        // Stuck: its migration attempts are used up
   EvictionRefused,        // Stuck: its evictions were refused --max-attempts times
   MigratedStillOutdated,  // Stuck: a migration of this run to the current image succeeded, yet it is outdated
+  ForeignMigrationPending,  // Stuck: someone else's VMIM of it stays Pending without a target pod
   NoLauncherPod,          // Skipped: no launcher pod to evict (CurrentVMIPod finds none)
   NotConfirmed,           // Skipped: its shutdown was not confirmed at the start
   Deleted,                // Gone: deleted during the run

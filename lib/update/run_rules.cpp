@@ -104,9 +104,28 @@ T no_action(const RunRuleInput& in) {
 
 // Someone else's migration (or KubeVirt's evacuation) is under way: wait for its end. Shown migrating
 // without any VMIM: waited out for a grace, then skipped (re-evaluated while the run goes on).
+// Another creator's VMIM that stays Pending without a target pod (a ResourceQuota refusing it, as
+// processMigrationPhase in migration.go records with migrationRejectedByResourceQuota) may never end:
+// past --pending-timeout the VMI is stuck, and the VMIM is left to its owner.
 T migrating_elsewhere(const RunRuleInput& in) {
   const auto& d = in.decision;
   if (d.action != Action::Skip || d.reason != Reason::MigrationInProgress) return std::nullopt;
+  if (in.has_unfinished_vmim && in.foreign_pending && in.progress.foreign_pending_since) {
+    const auto until = *in.progress.foreign_pending_since + in.options.pending_timeout;
+    if (in.now >= until) {
+      std::string why;
+      for (const auto& c : in.foreign_pending->conditions) why += (why.empty() ? "" : "; ") + c;
+      return settle(VmiState::Stuck, RunReason::ForeignMigrationPending,
+                    "the migration " + in.foreign_pending->name +
+                        " (not this run's) stays Pending without a target pod past --pending-timeout (" +
+                        (why.empty() ? "no condition of the VMIM says why" : why) +
+                        "); it is left to whoever created it",
+                    EventType::VmiStuck);
+    }
+    RunTransition t = quiet(VmiState::Evacuating, decide::reason_name(d.reason));
+    t.wake_at = until;
+    return t;
+  }
   if (in.has_unfinished_vmim) return quiet(VmiState::Evacuating, decide::reason_name(d.reason));
   const auto since = in.progress.stale_migration_since.value_or(in.now);
   if (in.now - since >= kStaleMigrationGrace) return skipped(d);

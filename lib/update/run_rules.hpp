@@ -22,6 +22,7 @@ struct RunRuleInput {
   const cluster::Vmi& vmi;
   const cluster::LauncherPod* pod;  // CurrentVMIPod
   bool has_unfinished_vmim;         // any creator's
+  const cluster::Vmim* foreign_pending;  // another creator's unfinished VMIM of it, Pending without a target pod
   const RunOptions& options;
   SteadyClock::time_point now;
   const std::string& launcher_image;  // current ("" = unknown)

@@ -80,7 +80,7 @@ struct RunTracker::Candidates {
   std::map<std::string, const cluster::Vm*> vm_by_key;
   std::map<std::string, std::vector<const cluster::Vmim*>> mine;  // this run's VMIMs per VMI
   std::set<std::string> with_unfinished_vmim;                      // "ns/vmi", any creator
-  std::set<std::string> target_pod_of;                             // VMIM UIDs with a target pod
+  std::map<std::string, const cluster::Vmim*> foreign_pending;      // another creator's VMIM, Pending, no target pod
   decide::PodsByOwner pods;
   std::function<void(SteadyClock::time_point)> wake;
 };
@@ -104,7 +104,7 @@ void RunTracker::follow_cluster(const StepInput& in, Step& out) {
       e.reason = "LauncherImageChanged";
       e.message = "virt-controller's launcher image changed from " + launcher_image_ + " to " + s.launcher_image +
                   "; VMIs are judged against the new image from now on";
-      e.data = {{"from", launcher_image_}, {"to", s.launcher_image}};
+      e.details = ImageChangeDetails{launcher_image_, s.launcher_image};
       out.events.push_back(std::move(e));
       // Updated on the old image is outdated on the new one: that work starts again.
       for (auto& [key, p] : progress_) {
@@ -253,8 +253,19 @@ void RunTracker::decide_vmi(VmiProgress& p, const decide::Decision& d, const Ste
   const bool settled = p.state == VmiState::Updated || p.state == VmiState::StaysDown || p.state == VmiState::Stuck;
   if (!settled) observe_migrations(p, c.mine[key], in, out);
 
-  const RunRuleInput input{p, d, v, decide::current_vmi_pod(c.pods, v), c.with_unfinished_vmim.count(key) > 0,
-                           options_, in.now, launcher_image_};
+  const auto foreign = c.foreign_pending.find(key);
+  const cluster::Vmim* foreign_pending = foreign != c.foreign_pending.end() ? foreign->second : nullptr;
+  if (!foreign_pending) p.foreign_pending_since.reset();
+  else if (!p.foreign_pending_since) p.foreign_pending_since = in.now;
+  const RunRuleInput input{p,
+                           d,
+                           v,
+                           decide::current_vmi_pod(c.pods, v),
+                           c.with_unfinished_vmim.count(key) > 0,
+                           foreign_pending,
+                           options_,
+                           in.now,
+                           launcher_image_};
   const RunTransition t = evaluate_run_rules(input);
   if (t.follow_eviction) p.evicted_uid = v.uid;
   if (t.down_now && !p.down_since) p.down_since = in.now;
@@ -353,7 +364,7 @@ void RunTracker::admit(const StepInput& in, Candidates& c, Step& out) {
     RunEvent e;
     e.type = EventType::EvictionBatchStarted;
     e.message = "evicting " + std::to_string(n) + " of " + std::to_string(c.evict.size()) + " waiting";
-    e.data = {{"size", n}, {"waiting", c.evict.size()}};
+    e.details = BatchDetails{n, c.evict.size()};
     out.events.push_back(std::move(e));
     for (std::size_t i = 0; i < n; ++i) {
       const auto& ev = c.evict[i];
@@ -378,12 +389,17 @@ Step RunTracker::step(const StepInput& in) {
   for (const auto& v : s.vmis) c.vmi_by_key[decide::key_of(v.namespace_, v.name)] = &v;
   for (const auto& vm : s.vms) c.vm_by_key[decide::key_of(vm.namespace_, vm.name)] = &vm;
   c.pods = decide::pods_by_owner(s.pods);
-  std::set<std::string> seen_names;
+  std::set<std::string> seen_names, with_target_pod;
+  for (const auto& pod : s.pods)
+    if (!pod.migration_job_uid.empty()) with_target_pod.insert(pod.migration_job_uid);
   for (const auto& m : s.vmims) {
     const std::string key = decide::key_of(m.namespace_, m.vmi_name);
-    if (made_by_run(m.labels, run_id_)) c.mine[key].push_back(&m);
+    const bool mine = made_by_run(m.labels, run_id_);
+    if (mine) c.mine[key].push_back(&m);
     seen_names.insert(decide::key_of(m.namespace_, m.name));
-    if (!decide::vmim_is_final(m)) c.with_unfinished_vmim.insert(key);
+    if (decide::vmim_is_final(m)) continue;
+    c.with_unfinished_vmim.insert(key);
+    if (!mine && !decide::vmim_is_running(m) && !with_target_pod.count(m.uid)) c.foreign_pending.emplace(key, &m);
   }
   // A created VMIM the watch has not shown yet (KubeVirt's expectations): waited for a while; seen once
   // and gone (deleted by someone), or never shown: the run stops waiting for it.

@@ -72,6 +72,7 @@ struct VmiProgress {
   std::optional<SteadyClock::time_point> down_since;
   std::optional<SteadyClock::time_point> stale_migration_since;  // shown migrating with no VMIM since
   std::optional<SteadyClock::time_point> pending_since;  // its VMIM seen Pending without a target pod since
+  std::optional<SteadyClock::time_point> foreign_pending_since;  // another creator's VMIM of it, the same
   std::set<std::string> timed_out_migrations;  // this run's VMIMs it deleted after --pending-timeout
   std::map<std::string, std::string> migration_images;  // this run's VMIM -> the launcher image it targeted
   std::set<std::string> succeeded_images;  // target images of this run's migrations of it that succeeded

@@ -577,8 +577,9 @@ TEST_CASE("evictions go in batches when the pacer allows: batch size, interval, 
   CHECK_FALSE(s1.evict[0].expects_evacuation);
   const auto batch = events(s1, EventType::EvictionBatchStarted);
   REQUIRE(batch.size() == 1);
-  CHECK(batch[0].data["size"] == 2);
-  CHECK(batch[0].data["waiting"] == 3);
+  REQUIRE(std::holds_alternative<BatchDetails>(batch[0].details));
+  CHECK(std::get<BatchDetails>(batch[0].details).size == 2);
+  CHECK(std::get<BatchDetails>(batch[0].details).waiting == 3);
   REQUIRE(run.tracker.pacer().last_batch);
   CHECK(*run.tracker.pacer().last_batch == kWall);
   REQUIRE(s1.wake_at);
@@ -1206,6 +1207,51 @@ TEST_CASE("this run's VMIM Pending without a target pod past --pending-timeout i
   Step s6 = run.step(s, 630s);
   REQUIRE(migrated(s6) == "a");
   CHECK(s6.migrate[0].attempt == 2);
+}
+
+TEST_CASE("another creator's VMIM Pending without a target pod past --pending-timeout: stuck, left alone, the run ends") {
+  Snapshot s = cluster();
+  add_vmi(s, "a");
+  add_vmi(s, "b", "node-2");
+  Vmim foreign = vmim("admin-move-a", "a", "Pending", "");
+  foreign.conditions = {"migrationRejectedByResourceQuota"};
+  put_vmim(s, foreign);
+  RunOptions o = options({"LiveMigrate"});
+  o.pending_timeout = 600s;
+  Run run(o);
+  Step s1 = run.step(s, 0s);
+  CHECK(migrated(s1) == "b");  // the Pending VMIM holds no slot of this run
+  run.created(s1, "b", "wu-b1");
+  CHECK(run.state("a") == "Evacuating");
+  REQUIRE(s1.wake_at);
+  CHECK(*s1.wake_at <= run.at(600s));
+  put_vmim(s, vmim("wu-b1", "b", "Succeeded", kRun));
+  vmi_of(s, "b").launcher_image = kNew;
+  Step s2 = run.step(s, 300s);
+  CHECK(run.state("a") == "Evacuating");
+  CHECK_FALSE(s2.done);
+  Step s3 = run.step(s, 601s);
+  CHECK(run.state("a") == "Stuck");
+  CHECK(run.p("a").reason == "ForeignMigrationPending");
+  const auto stuck = events(s3, EventType::VmiStuck, "a");
+  REQUIRE(stuck.size() == 1);
+  CHECK(has(stuck[0].message, "admin-move-a"));
+  CHECK(has(stuck[0].message, "migrationRejectedByResourceQuota"));
+  CHECK(s3.delete_migrations.empty());  // not this run's to delete
+  CHECK(s3.done);
+}
+
+TEST_CASE("another creator's VMIM that gets a target pod is followed, not timed out") {
+  Snapshot s = cluster();
+  add_vmi(s, "a");
+  put_vmim(s, vmim("admin-move-a", "a", "Scheduling", ""));
+  RunOptions o = options({"LiveMigrate"});
+  o.pending_timeout = 60s;
+  Run run(o);
+  run.step(s, 0s);
+  Step s2 = run.step(s, 120s);
+  CHECK(run.state("a") == "Evacuating");
+  CHECK_FALSE(s2.done);
 }
 
 TEST_CASE("an eviction KubeVirt turns into a migration goes in the eviction batch, as plan predicts") {
