@@ -1,5 +1,7 @@
 #include "faults.hpp"
 
+#include "hostile.hpp"
+
 #include <stdexcept>
 
 namespace sim {
@@ -38,7 +40,7 @@ void Faults::configure(const json& cfg) {
       const std::string where = "faults.rules[" + std::to_string(i++) + "]";
       if (!r.is_object()) throw std::invalid_argument(where + ": expected an object");
       static const char* ruleKeys[] = {"resource", "verb", "namespace", "code", "drop", "delayMs",
-                                       "retryAfterSeconds", "probability", "count"};
+                                       "retryAfterSeconds", "probability", "count", "corrupt"};
       for (auto& [k, v] : r.items()) {
         bool ok = false;
         for (auto* n : ruleKeys) ok = ok || k == n;
@@ -62,8 +64,11 @@ void Faults::configure(const json& cfg) {
       if (rule.probability < 0 || rule.probability > 1)
         throw std::invalid_argument(where + ": probability must be between 0 and 1");
       rule.remaining = static_cast<long>(num(r, "count", -1, where));
-      if (rule.code == 0 && !rule.drop && rule.delayMs <= 0)
-        throw std::invalid_argument(where + ": a rule needs code, drop or delayMs");
+      rule.corrupt = str(r, "corrupt", "", where);
+      if (!rule.corrupt.empty() && !isHostileKind(rule.corrupt))
+        throw std::invalid_argument(where + ": corrupt must be deepObject, hugeString, invalidUtf8 or numberOverflow");
+      if (rule.code == 0 && !rule.drop && rule.delayMs <= 0 && rule.corrupt.empty())
+        throw std::invalid_argument(where + ": a rule needs code, drop, delayMs or corrupt");
       parsed.push_back(rule);
     }
   }
@@ -109,6 +114,7 @@ FaultDecision Faults::decide(const std::string& resource, const std::string& ver
     if (r.remaining > 0) --r.remaining;
     ++r.fired;
     d.delayMs += r.delayMs;
+    if (d.corrupt.empty()) d.corrupt = r.corrupt;
     if (!d.code && !d.drop && (r.code || r.drop)) {
       d.code = r.code;
       d.drop = r.drop;
@@ -117,6 +123,7 @@ FaultDecision Faults::decide(const std::string& resource, const std::string& ver
   }
   if (d.drop) d.description = "drop";
   else if (d.code) d.description = std::to_string(d.code);
+  if (!d.corrupt.empty()) d.description += std::string(d.description.empty() ? "" : "+") + "corrupt:" + d.corrupt;
   if (d.delayMs > 0) d.description += std::string(d.description.empty() ? "" : "+") + "delay" + std::to_string(d.delayMs) + "ms";
   return d;
 }
@@ -142,6 +149,7 @@ json Faults::state() const {
     if (r.code) j["code"] = r.code;
     if (r.drop) j["drop"] = true;
     if (r.delayMs) j["delayMs"] = r.delayMs;
+    if (!r.corrupt.empty()) j["corrupt"] = r.corrupt;
     if (r.code && r.retryAfterSeconds > 0) j["retryAfterSeconds"] = r.retryAfterSeconds;
     if (r.remaining >= 0) j["remaining"] = r.remaining;
     rules.push_back(j);

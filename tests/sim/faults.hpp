@@ -18,6 +18,7 @@ struct FaultDecision {
   bool drop = false;        // close the connection without answering
   int delayMs = 0;          // added before the answer
   int retryAfterSeconds = 0;
+  std::string corrupt;      // a hostile.hpp kind: the body's (first) object is corrupted; "" = none
   std::string description;  // for the audit log ("" = none)
 };
 
@@ -35,6 +36,7 @@ class Faults {
   // {"seed": 1,
   //  "rules": [{"resource": "virtualmachineinstances"|"*", "verb": "list"|"*", "namespace": "*",
   //             "code": 429|500|503, "drop": true, "delayMs": 100, "retryAfterSeconds": 1,
+  //             "corrupt": "deepObject"|"hugeString"|"invalidUtf8"|"numberOverflow",
   //             "probability": 0.5, "count": 3}],
   //  "watch": {"closeAfterEvents": 5, "closeAfterSeconds": 10, "expireNext": 1}}
   // Rules are appended; "watch" replaces the watch settings. Throws std::invalid_argument.
@@ -51,6 +53,7 @@ class Faults {
     bool drop = false;
     int delayMs = 0;
     int retryAfterSeconds = 0;
+    std::string corrupt;
     double probability = 1.0;
     long remaining = -1;  // -1 = unlimited
     long fired = 0;

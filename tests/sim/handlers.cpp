@@ -3,6 +3,7 @@
 #include "admission.hpp"
 #include "body.hpp"
 #include "eviction.hpp"
+#include "hostile.hpp"
 #include "http_util.hpp"
 #include "ids.hpp"
 #include "pagination.hpp"
@@ -128,7 +129,8 @@ void applyWrite(const ResourceInfo& r, const std::string& subresource, json& cur
   cur = std::move(next);
 }
 
-std::string listBody(const ResourceInfo& r, const Store::ListResult& lr, const std::string& cont) {
+std::string listBody(const ResourceInfo& r, const Store::ListResult& lr, const std::string& cont,
+                     const std::string& corrupt = "") {
   std::string out;
   size_t total = 256;
   for (const auto& o : lr.items) total += o->raw.size() + 1;
@@ -141,8 +143,8 @@ std::string listBody(const ResourceInfo& r, const Store::ListResult& lr, const s
   bool first = true;
   for (const auto& o : lr.items) {
     if (!first) out += ',';
+    out += first ? withHostileField(o->raw, corrupt) : o->raw;
     first = false;
-    out += o->raw;
   }
   out += "]}";
   return out;
@@ -240,7 +242,7 @@ void doList(Services& s, Call& c) {
     sendBody(c.req, c.res, 200, renderTable(r, lr.items, std::to_string(lr.rv), next, lr.remaining, param(c.req, "includeObject")));
     return;
   }
-  sendBody(c.req, c.res, 200, listBody(r, lr, next));
+  sendBody(c.req, c.res, 200, listBody(r, lr, next, c.corrupt));
 }
 
 void ensureNamespaceWritable(Services& s, const std::string& ns) {

@@ -211,7 +211,7 @@ void Dispatcher::operator()(const httplib::Request& req, httplib::Response& res)
                       ri.verb == "create" ? "" : ri.name, sub);
     }
 
-    Call call{req, res, ri, *user, dryRun, audit};
+    Call call{req, res, ri, *user, dryRun, audit, f.corrupt};
     handleResource(s_, call);
     dryRun = call.dryRun;
   } catch (const ApiError& e) {

@@ -43,6 +43,7 @@ struct Call {
   const User& user;
   bool dryRun;
   nlohmann::json& audit;  // handlers add "mutation" and "resourceVersion"
+  std::string corrupt = {};  // a fault's hostile.hpp kind for the body sent (lists, watches)
 };
 
 // Serves a resource request; throws ApiError for API errors.

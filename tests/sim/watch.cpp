@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 
+#include "hostile.hpp"
 #include "http_util.hpp"
 #include "services.hpp"
 #include "status_errors.hpp"
@@ -32,6 +33,7 @@ struct WatchState {
   bool table = false;         // events carry meta.k8s.io Tables (kubectl get -w)
   std::string includeObject;  // for tables
   bool columnsSent = false;
+  std::string corrupt;        // a fault's hostile.hpp kind: the next ADDED/MODIFIED/DELETED object carries it
 };
 
 bool matches(const WatchState& w, const ObjPtr& o) {
@@ -109,6 +111,7 @@ void serveWatch(Services& s, Call& c) {
   w->fd = connectionFd(c.req);
   w->table = wantsTable(c.req);
   w->includeObject = param(c.req, "includeObject");
+  w->corrupt = c.corrupt;
   if (plan.expire || plan.closeAfterEvents || plan.closeAfterSeconds > 0)
     c.audit["injectedFault"] = plan.expire ? "watch-expire" : "watch-close";
 
@@ -121,6 +124,11 @@ void serveWatch(Services& s, Call& c) {
         Store& store = sp->store;
         auto write = [&](const std::string& line) { return sink.write(line.data(), line.size()); };
         auto objectJson = [&](const ObjPtr& o) {
+          if (!w->corrupt.empty()) {
+            std::string hostile = withHostileField(o->raw, w->corrupt);
+            w->corrupt.clear();
+            return hostile;
+          }
           if (!w->table) return o->raw;
           std::string t = renderTable(*w->resource, {o}, std::to_string(o->rv), "", std::nullopt, w->includeObject,
                                       !w->columnsSent);
