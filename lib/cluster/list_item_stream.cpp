@@ -2,9 +2,12 @@
 
 #include <simdjson.h>
 
+#include "cluster/view_decoder.hpp"
+
 namespace wu::cluster {
 
-ListItemStream::ListItemStream(std::function<void(std::string_view)> on_item) : on_item_(std::move(on_item)) {}
+ListItemStream::ListItemStream(std::function<void(std::string_view)> on_item, int max_depth)
+    : on_item_(std::move(on_item)), max_depth_(max_depth) {}
 
 void ListItemStream::feed(std::string_view bytes) {
   for (const char c : bytes) {
@@ -37,12 +40,16 @@ void ListItemStream::feed(std::string_view bytes) {
         // The value of a top-level key starts at depth 1; an item starts at depth 2 inside "items".
         if (depth_ == 2 && key_ == "items" && c == '{' && !in_item_) {
           in_item_ = true;
+          ++items_started_;
           item_.assign(1, c);
         } else if (depth_ == 1 && key_ == "metadata" && c == '{' && !in_metadata_) {
           in_metadata_ = true;
           metadata_.assign(1, c);
         }
         ++depth_;
+        // An item starts at depth 2; simdjson's on-demand parser would skip an unread field of any depth.
+        if (in_item_ && depth_ - 2 > max_depth_)
+          throw DecodeError("it nests deeper than " + std::to_string(max_depth_) + " levels");
         if (depth_ == 1) {
           seen_root_ = true;
           expect_key_ = true;

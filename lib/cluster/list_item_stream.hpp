@@ -6,14 +6,20 @@
 #include <string>
 #include <string_view>
 
+#include "yaml/load_limits.hpp"
+
 namespace wu::cluster {
 
 class ListItemStream {
  public:
-  explicit ListItemStream(std::function<void(std::string_view item_json)> on_item);
+  // Items nesting deeper than max_depth levels are refused (the limit of every JSON and YAML input).
+  explicit ListItemStream(std::function<void(std::string_view item_json)> on_item, int max_depth = yaml::kMaxDepth);
 
-  // Feeds the next bytes of the response body.
+  // Feeds the next bytes of the response body. Throws DecodeError for an item nested too deep, and
+  // whatever on_item throws.
   void feed(std::string_view bytes);
+  // Items begun so far (the one being read included): names the item an error is about.
+  std::size_t items_started() const { return items_started_; }
 
   // After the whole body: the list's metadata.continue and metadata.resourceVersion ("" when absent).
   std::string continue_token() const;
@@ -23,6 +29,8 @@ class ListItemStream {
 
  private:
   std::function<void(std::string_view)> on_item_;
+  int max_depth_;
+  std::size_t items_started_ = 0;
   int depth_ = 0;
   bool seen_root_ = false;
   bool in_string_ = false;

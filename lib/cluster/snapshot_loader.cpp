@@ -46,6 +46,11 @@ std::string stream_list(kube::Client& client, const kube::ResourceRef& ref, cons
     r.on_body = [&](std::string_view chunk) { stream.feed(chunk); };
     try {
       client.send(r);
+    } catch (const DecodeError& e) {
+      // Name the item: a real API server never sends this, so it is a proxy or a broken server.
+      throw DecodeError("item " + std::to_string(stream.items_started()) + " of the list of " + ref.resource +
+                        (continue_token.empty() ? "" : " (a later page)") + " is malformed (" + e.what() +
+                        "); the API server or a proxy in between sent it: retry, and report it if it persists");
     } catch (const kube::ApiError& e) {
       if (continue_token.empty() || !kube::is_resource_expired(e) || restarts >= 3) throw;
       truncate_to(s, start);  // a consistent snapshot rather than an inconsistent remainder

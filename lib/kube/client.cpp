@@ -324,7 +324,8 @@ nlohmann::json Client::list(const ResourceRef& ref, const ListOptions& options, 
           page = yaml::parse_json(body);
         } catch (const yaml::LoadError& e) {
           throw KubeError("a page of " + ref.resource + " is not JSON (line " + std::to_string(e.mark().line) +
-                          ", column " + std::to_string(e.mark().column) + ": " + e.what() + ")");
+                          ", column " + std::to_string(e.mark().column) + ": " + e.what() +
+                          "); the API server or a proxy in between sent it: retry, and report it if it persists");
         }
         if (auto it = page.find("items"); page.is_object() && it != page.end() && it->is_array())
           for (auto& item : *it) items.push_back(std::move(item));
