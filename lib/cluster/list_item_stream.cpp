@@ -11,6 +11,14 @@ ListItemStream::ListItemStream(std::function<void(std::string_view)> on_item, in
 
 void ListItemStream::feed(std::string_view bytes) {
   for (const char c : bytes) {
+    ++offset_;
+    if (seen_root_ && depth_ == 0) {
+      if (!trailing_ && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        trailing_ = true;
+        trailing_offset_ = offset_ - 1;
+      }
+      continue;
+    }
     if (in_item_) item_ += c;
     if (in_metadata_) metadata_ += c;
     if (in_string_) {
@@ -21,8 +29,11 @@ void ListItemStream::feed(std::string_view bytes) {
       } else if (c == '"') {
         in_string_ = false;
         reading_key_ = false;
+        reading_root_kind_ = false;
       } else if (reading_key_) {
         key_ += c;
+      } else if (reading_root_kind_) {
+        root_kind_ += c;
       }
       continue;
     }
@@ -33,6 +44,9 @@ void ListItemStream::feed(std::string_view bytes) {
           reading_key_ = true;
           expect_key_ = false;
           key_.clear();
+        } else if (depth_ == 1 && key_ == "kind") {
+          reading_root_kind_ = true;
+          root_kind_.clear();
         }
         break;
       case '{':
@@ -49,7 +63,7 @@ void ListItemStream::feed(std::string_view bytes) {
         ++depth_;
         // An item starts at depth 2; simdjson's on-demand parser would skip an unread field of any depth.
         if (in_item_ && depth_ - 2 > max_depth_)
-          throw DecodeError("it nests deeper than " + std::to_string(max_depth_) + " levels");
+          throw DecodeError("nesting is deeper than " + std::to_string(max_depth_) + " levels");
         if (depth_ == 1) {
           seen_root_ = true;
           expect_key_ = true;

@@ -24,8 +24,14 @@ class ListItemStream {
   // After the whole body: the list's metadata.continue and metadata.resourceVersion ("" when absent).
   std::string continue_token() const;
   std::string resource_version() const;
-  // True when the body was a complete JSON object (every bracket closed).
-  bool complete() const { return seen_root_ && depth_ == 0; }
+  // The list's top-level "kind" ("" when absent or not yet read), e.g. "List", "VirtualMachineInstanceList".
+  const std::string& root_kind() const { return root_kind_; }
+  // True when the body was one complete JSON object (every bracket closed, nothing after it).
+  bool complete() const { return seen_root_ && depth_ == 0 && !trailing_; }
+  // Bytes fed so far: where an error was found.
+  std::size_t offset() const { return offset_; }
+  // Where the text after the root object starts (offset() when there is none).
+  std::size_t trailing_offset() const { return trailing_ ? trailing_offset_ : offset_; }
 
  private:
   std::function<void(std::string_view)> on_item_;
@@ -42,6 +48,11 @@ class ListItemStream {
   std::string item_;
   bool in_metadata_ = false;
   std::string metadata_;
+  bool reading_root_kind_ = false;
+  std::string root_kind_;
+  bool trailing_ = false;     // something other than whitespace after the root object
+  std::size_t trailing_offset_ = 0;
+  std::size_t offset_ = 0;
 };
 
 }  // namespace wu::cluster

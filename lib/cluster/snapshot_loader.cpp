@@ -1,7 +1,10 @@
 #include "cluster/snapshot_loader.hpp"
 
+#include <algorithm>
 #include <ctime>
+#include <optional>
 #include <stdexcept>
+#include <vector>
 
 #include "cluster/config_objects.hpp"
 #include "cluster/list_item_stream.hpp"
@@ -111,9 +114,9 @@ Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::s
 namespace {
 
 // One object of a dump; a decoding error names the file and the object.
-void add_dump_object(Snapshot& s, const std::string& file, const nlohmann::json& o) {
+void add_dump_object(Snapshot& s, const std::string& file, const nlohmann::json& o, const std::string& kind = {}) {
   try {
-    add_object(s, o);
+    add_object(s, o, kind);
   } catch (const DecodeError& e) {
     std::string what = o.is_object() && o.contains("kind") && o["kind"].is_string() ? o["kind"].get<std::string>()
                                                                                      : std::string("object");
@@ -129,8 +132,94 @@ void add_dump_object(Snapshot& s, const std::string& file, const nlohmann::json&
 
 }  // namespace
 
+namespace {
+
+std::optional<ViewKind> bulk_kind(const std::string& kind) {
+  if (kind == "VirtualMachineInstance") return ViewKind::Vmi;
+  if (kind == "VirtualMachine") return ViewKind::Vm;
+  if (kind == "VirtualMachineInstanceMigration") return ViewKind::Vmim;
+  if (kind == "Pod") return ViewKind::Pod;
+  return std::nullopt;
+}
+
+// "line:column" of a byte offset, for messages.
+std::string position_of(std::string_view bytes, std::size_t offset) {
+  offset = std::min(offset, bytes.size());
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (bytes[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return std::to_string(line) + ":" + std::to_string(column);
+}
+
+// A JSON List (what `oc get ... -o json` prints), decoded item by item the way the API path decodes
+// pages: memory follows the snapshot's compact views and the largest object, not the file. False
+// when the text is not a List with items (a single object, an array): the caller parses it whole.
+bool load_json_list(Snapshot& s, const std::string& name, std::string_view bytes, const yaml::LoadLimits& limits) {
+  std::vector<std::string> kindless;  // items without "kind": the list's kind says what they are
+  auto add_item = [&](std::string_view item, const std::string& kind) {
+    check_json_syntax(item);
+    if (const auto view = bulk_kind(kind)) {
+      try {
+        decode_object(item, *view, s);
+        return;
+      } catch (const DecodeError&) {
+        // Named below by the whole-object path, which reports the object and the cause.
+      }
+    }
+    nlohmann::json o;
+    try {
+      o = yaml::parse_json(item, limits);
+    } catch (const yaml::LoadError& e) {
+      throw DecodeError(std::string("not valid JSON: ") + e.what());
+    }
+    add_dump_object(s, name, o, kind);
+  };
+  ListItemStream stream(
+      [&](std::string_view item) {
+        std::string kind = object_kind(item);
+        if (kind.empty()) kindless.emplace_back(item);
+        else add_item(item, kind);
+      },
+      limits.max_depth);
+  try {
+    stream.feed(bytes);
+  } catch (const DecodeError& e) {
+    throw std::runtime_error(name + ":" + position_of(bytes, stream.offset()) + ": item " +
+                             std::to_string(stream.items_started()) + " of the list: " + e.what() +
+                             "; fix or remove this object");
+  }
+  if (stream.items_started() == 0) return false;
+  if (!stream.complete())
+    throw std::runtime_error(name + ":" + position_of(bytes, stream.trailing_offset()) +
+                             ": the list is not one complete JSON object (truncated, or text after it); "
+                             "dump it again with `oc get ... -o json`");
+  const std::string& list_kind = stream.root_kind();
+  const std::string item_kind = list_kind.size() > 4 && list_kind.compare(list_kind.size() - 4, 4, "List") == 0
+                                    ? list_kind.substr(0, list_kind.size() - 4)
+                                    : std::string();
+  for (std::size_t i = 0; i < kindless.size(); ++i) {
+    try {
+      add_item(kindless[i], item_kind);
+    } catch (const DecodeError& e) {
+      throw std::runtime_error(name + ": item " + std::to_string(i + 1) + " without a kind of the " +
+                               (list_kind.empty() ? std::string("list") : list_kind) + ": " + e.what() +
+                               "; fix or remove this object");
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 void load_dump_text(Snapshot& s, const std::string& name, std::string_view bytes, const yaml::LoadLimits& limits) {
   const auto first = bytes.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && bytes[first] == '{' && load_json_list(s, name, bytes, limits)) return;
   if (first != std::string_view::npos && (bytes[first] == '{' || bytes[first] == '[')) {
     // JSON (what `oc get -o json` prints): parsed directly, much faster than through YAML. The same
     // depth limit as YAML; every parser error (number overflow included) names the file and position.

@@ -292,7 +292,9 @@ void RunTracker::decide_vmi(VmiProgress& p, const decide::Decision& d, const Ste
 // VMIs followed by the run that the plan no longer lists: deleted, or out of the scope's namespace/selector.
 void RunTracker::follow_unlisted(const StepInput& in, const std::set<std::string>& decided, Candidates& c,
                                  Step& out) {
-  for (auto& [key, p] : progress_) {
+  for (auto& entry : progress_) {
+    const std::string& key = entry.first;
+    VmiProgress& p = entry.second;  // not a structured binding: clang 14 cannot capture one in a lambda
     if (decided.count(key) || is_settled(p.state)) continue;
     if (c.vmi_by_key.count(key)) continue;  // still there but out of the plan's scope: leave as is
     auto report = [&](VmiState s, RunReason r, const std::string& message, EventType type) {

@@ -55,11 +55,13 @@ class TreeBuilder : public YAML::EventHandler {
     stack_.clear();
     anchors_.clear();
     alias_nodes_ = 0;
+    nodes_ = 0;
     has_root_ = false;
   }
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    count_nodes_added(1, mark);
     Node n;
     n.kind = Kind::Null;
     n.mark = to_mark(mark);
@@ -69,11 +71,13 @@ class TreeBuilder : public YAML::EventHandler {
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto it = anchors_.find(anchor);
     if (it == anchors_.end()) throw LoadError("unknown alias", to_mark(mark));
-    alias_nodes_ += count_nodes(it->second);
+    const std::size_t expanded = count_nodes(it->second);
+    alias_nodes_ += expanded;
     if (alias_nodes_ > limits_.max_alias_nodes)
       throw LoadError("document contains excessive aliasing (aliases expand to more than " +
                           std::to_string(limits_.max_alias_nodes) + " nodes)",
                       to_mark(mark), "this looks like an alias bomb; write the values out instead of nesting aliases");
+    count_nodes_added(expanded, mark);
     Node copy = it->second;
     copy.mark = to_mark(mark);
     add(std::move(copy), YAML::NullAnchor, mark, "");
@@ -81,6 +85,7 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    count_nodes_added(1, mark);
     Node n;
     n.mark = to_mark(mark);
     resolve_scalar(value, tag, n);
@@ -113,7 +118,16 @@ class TreeBuilder : public YAML::EventHandler {
     std::map<std::string, Mark> seen_keys;
   };
 
+  void count_nodes_added(std::size_t n, const YAML::Mark& mark) {
+    nodes_ += n;
+    if (nodes_ > limits_.max_nodes)
+      throw LoadError("document has more than " + std::to_string(limits_.max_nodes) + " nodes", to_mark(mark),
+                      "no HyperConverged or KubeVirt CR comes near this; for a large dump, use JSON "
+                      "(`oc get ... -o json`), which is read one object at a time");
+  }
+
   void open(Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    count_nodes_added(1, mark);
     if (static_cast<int>(stack_.size()) >= limits_.max_depth)
       throw LoadError("nesting is deeper than " + std::to_string(limits_.max_depth) + " levels", to_mark(mark),
                       "no Kubernetes object nests this deep; check that this is the file you meant");
@@ -225,6 +239,7 @@ class TreeBuilder : public YAML::EventHandler {
   std::vector<Frame> stack_;
   std::map<YAML::anchor_t, Node> anchors_;
   std::size_t alias_nodes_ = 0;
+  std::size_t nodes_ = 0;
   bool has_root_ = false;
 };
 

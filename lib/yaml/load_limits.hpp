@@ -15,9 +15,15 @@ inline constexpr int kMaxDepth = 256;
 // millions; the largest real HyperConverged CR with anchors adds a few hundred).
 inline constexpr std::size_t kMaxAliasNodes = 100000;
 
+// Nodes (scalars, mappings, sequences) of one YAML document. The largest real HyperConverged CR has
+// a few hundred; a parsed node costs a few hundred bytes, so this bounds a document's tree at about 300 MB
+// whatever the file's size. Large dumps are JSON (`oc get -o json`), which is read object by object.
+inline constexpr std::size_t kMaxYamlNodes = 1000000;
+
 struct LoadLimits {
   int max_depth = kMaxDepth;
   std::size_t max_alias_nodes = kMaxAliasNodes;
+  std::size_t max_nodes = kMaxYamlNodes;
 };
 
 }  // namespace wu::yaml

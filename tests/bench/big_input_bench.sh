@@ -71,7 +71,7 @@ measure() {  # measure LABEL command...
   /usr/bin/time -f '%e %M' -o "$T/time" "$@" > "$T/out" 2> "$T/err"
   local rc=$?
   set -e
-  read -r secs kb < "$T/time"
+  read -r secs kb < <(tail -1 "$T/time")
   printf '%-58s exit %d  %6.2f s  %5d MiB peak RSS  %s\n' "$label" "$rc" "$secs" $((kb / 1024)) \
     "$(grep -v '^Command exited' "$T/err" | head -1 | cut -c1-110)"
 }

@@ -33,6 +33,27 @@ expect_status 1 "100,000-character bandwidthPerMigration" -- timeout 10 "$B" val
 expect_in "$TMP/out" "bandwidthPerMigration" "the field is named"
 expect_status 0 "100,000-digit plan dump" -- timeout 10 "$B" plan --from-file bw.yaml
 
+# A 1,000,001-item YAML list: the node budget bounds the tree (a plain 100 MB list used 6 GB).
+python3 -c "
+import sys
+sys.stdout.write('apiVersion: kubevirt.io/v1\nkind: KubeVirt\nmetadata: {name: kv, namespace: kubevirt}\nspec:\n  x:\n' + '  - 1\n' * 1000001)" > many.yaml
+expect_status 2 "1,000,001 YAML nodes, validate" -- bash -c "ulimit -v 2000000; exec timeout 20 '$B' validate -f many.yaml"
+expect_in "$TMP/out" "many.yaml:999991:5: error: cannot parse as YAML or JSON: document has more than 1000000 nodes" \
+  "validate: file, position and the budget named"
+expect_in "$TMP/out" "oc get ... -o json" "validate: what to do"
+expect_status 2 "1,000,001 YAML nodes, plan --from-file" -- bash -c "ulimit -v 2000000; exec timeout 20 '$B' plan --from-file many.yaml"
+expect_in "$TMP/err" "many.yaml:999991:5:" "plan: file and position"
+expect_in "$TMP/err" "oc get ... -o json" "plan: what to do"
+# A JSON List dump is read item by item: a broken item is named with its number and position.
+printf '{"kind":"List","items":[{"kind":"VirtualMachine","metadata":{"name":"a","namespace":"n"}},\n{"kind":"VirtualMachine","metadata":{"name":"b",}}]}\n' > broken-item.json
+expect_status 2 "broken second item" -- timeout 10 "$B" plan --from-file broken-item.json
+expect_in "$TMP/err" "broken-item.json:" "file named"
+expect_in "$TMP/err" "item 2 of the list" "item named"
+printf '{"kind":"List","items":[{"kind":"VirtualMachine","metadata":{"name":"a","namespace":"n"}}]} trailing\n' > trailing.json
+expect_status 2 "text after the list" -- timeout 10 "$B" plan --from-file trailing.json
+expect_in "$TMP/err" "trailing.json:1:" "file and position"
+expect_in "$TMP/err" "not one complete JSON object" "what is wrong"
+
 # Unbounded recursion in the JSON route of dumps: 20,000 deep in a KubeVirt CR, 100,000 in a VMI.
 python3 -c "
 d = 20000

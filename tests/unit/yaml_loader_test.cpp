@@ -99,6 +99,25 @@ TEST_CASE("hostile input is refused with a position, never a crash") {
   CHECK_THROWS_WITH_AS(load(bomb), doctest::Contains("excessive aliasing"), LoadError);
 }
 
+TEST_CASE("a document with more nodes than the budget is refused where it crosses it; the next document starts afresh") {
+  LoadLimits small;
+  small.max_nodes = 10;
+  // A mapping, 3 keys and 2 values, a sequence of 4: 11 nodes; the 11th is the last item.
+  const std::string text = "a: 1\nb: 2\nc:\n- x\n- y\n- z\n- w\n";
+  try {
+    load(text, small);
+    FAIL("the budget was not applied");
+  } catch (const LoadError& e) {
+    CHECK(std::string(e.what()) == "document has more than 10 nodes");
+    CHECK(e.mark().line == 7);
+    CHECK(std::string(e.hint()).find("oc get ... -o json") != std::string::npos);
+  }
+  CHECK(load("a: 1\n---\nb: 2\n---\nc: 3\n", small).size() == 3);
+  // Aliases count with what they expand to.
+  CHECK_THROWS_AS(load("a: &a [1, 2, 3]\nb: *a\nc: *a\n", small), LoadError);
+  CHECK(load("a: &a [1, 2]\nb: *a\n", small).size() == 1);
+}
+
 TEST_CASE("YAML output quotes strings that would change type") {
   nlohmann::json j{{"a", "10"}, {"b", "true"}, {"c", "text"}, {"d", 10}, {"e", nlohmann::json::array()}};
   std::string y = json_to_yaml(j);
