@@ -12,6 +12,12 @@ for f in bin/kubectl-workload_update bin/oc-workload_update bin/kubectl_complete
   [ -e "$TMP/prefix/$f" ] && pass || fail "not installed: $f"
 done
 expect_status 0 "installed oc-workload_update runs" -- "$TMP/prefix/bin/oc-workload_update" version
+# Stripped: no symbol table, no debug sections, and small.
+readelf -S "$TMP/prefix/bin/kubectl-workload_update" > "$TMP/sections"
+expect_not_in "$TMP/sections" ".symtab" "installed binary has no symbol table"
+expect_not_in "$TMP/sections" ".debug_info" "installed binary has no debug information"
+size=$(stat -c %s "$TMP/prefix/bin/kubectl-workload_update")
+[ "$size" -lt $((5 * 1024 * 1024)) ] && pass || fail "installed binary is $size bytes, over 5 MB"
 expect_status 0 "installed completion helper speaks the protocol" -- "$TMP/prefix/bin/kubectl_complete-workload_update" ""
 expect_in "$TMP/out" "validate" "completion helper output"
 "$TMP/prefix/bin/oc-workload_update" validate --bogus 2> "$TMP/err"
