@@ -114,4 +114,11 @@ nlohmann::json status_json(const update::ProgressStatus& st) {
           {"migrations", vmis}};
 }
 
+nlohmann::json status_wait_json(const update::ProgressStatus& status, const update::WaitVerdict& verdict) {
+  nlohmann::json j = status_json(status);
+  j["wait"] = {{"outcome", verdict.end ? nlohmann::json(update::wait_outcome_name(*verdict.end)) : nlohmann::json()},
+               {"reason", verdict.why}};
+  return j;
+}
+
 }  // namespace wu::render

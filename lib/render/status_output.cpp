@@ -42,4 +42,15 @@ void write_status_table(std::ostream& out, const update::ProgressStatus& st, con
     if (v.stuck) out << colour.red("stuck: ") << v.namespace_ << "/" << v.name << ": " << v.stuck_reason << "\n";
 }
 
+std::string status_wait_line(const update::ProgressStatus& st, const update::WaitVerdict& verdict, const Colour& c) {
+  const int in_flight = st.in_flight_this_tool + st.in_flight_kubevirt + st.in_flight_other;
+  std::string line = "outdated " + std::to_string(st.outdated) + "/" + std::to_string(st.vmis) + "  migrating " +
+                     std::to_string(in_flight) + "  stuck " +
+                     (st.stuck ? c.red(std::to_string(st.stuck)) : std::string("0")) + ": ";
+  if (!verdict.end) return line + verdict.why;
+  const bool done = *verdict.end == update::WaitOutcome::Done;
+  return line + (done ? c.green(update::wait_outcome_name(*verdict.end)) : c.yellow(update::wait_outcome_name(*verdict.end))) +
+         ", " + verdict.why;
+}
+
 }  // namespace wu::render

@@ -40,4 +40,28 @@ assert d["stuck"] >= 1
 PY
 expect_status 2 "bad -o" -- "$B" status -A -o wide
 expect_status 2 "bad --stuck-after" -- "$B" status -A --stuck-after 0
+expect_status 2 "--wait with -o yaml" -- "$B" status -A --wait -o yaml
+expect_status 2 "bad --timeout" -- "$B" status -A --wait --timeout 5x
+
+# --wait: web-00 never migrates (its migrations always fail): not done at the timeout, exit 1; the
+# last JSON line says TimedOut, every line is a whole status.
+expect_status 1 "status --wait times out" -- timeout 60 "$B" status -n web --wait --timeout 3s --interval 1s -o json
+python3 - "$TMP/out" <<'PY' && pass || fail "status --wait JSON Lines"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert len(lines) >= 2, len(lines)
+assert all(l["kind"] == "WorkloadUpdateStatus" and "wait" in l for l in lines)
+assert all(l["wait"]["outcome"] is None for l in lines[:-1])
+assert lines[-1]["wait"]["outcome"] == "TimedOut", lines[-1]["wait"]
+assert "not done within --timeout" in lines[-1]["wait"]["reason"]
+PY
+# Done: three migratable VMIs labelled; KubeVirt's updater moves them; exit 0 once none is outdated.
+if command -v kubectl >/dev/null; then
+  kubectl label vmi -n databases pg-00 pg-01 pg-02 wait-test=yes --overwrite > /dev/null || fail "label pg-00..02"
+fi
+"$B" status -n databases -l wait-test=yes -o json > "$TMP/labelled" 2>&1
+python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["vmis"] >= 1 else 1)' "$TMP/labelled" && pass ||
+  fail "labelled VMIs in scope"
+expect_status 0 "status --wait: done" -- timeout 90 "$B" status -n databases -l wait-test=yes --wait --timeout 80s --interval 1s
+expect_in "$TMP/out" "Done, no VMI in scope is outdated" "the last line says done"
 finish

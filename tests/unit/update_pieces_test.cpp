@@ -103,3 +103,36 @@ TEST_CASE("status: creators, the last five attempts, stuck after N finished fail
   CHECK_FALSE(relaxed.vmis_with_attempts[0].stuck);  // only four finished attempts are kept
   CHECK_FALSE(relaxed.lease_holder);
 }
+
+#include "update/status_reader.hpp"
+
+TEST_CASE("status --wait: done when nothing in scope is outdated; not done when the run ends with VMIs left") {
+  ProgressStatus st;
+  st.vmis = 10;
+  st.outdated = 0;
+  auto v = judge_wait(st, false);
+  REQUIRE(v.end);
+  CHECK(*v.end == WaitOutcome::Done);
+  CHECK(v.why == "no VMI in scope is outdated");
+
+  st.outdated = 3;
+  st.stuck = 1;
+  st.lease_holder = "alice-r1";
+  v = judge_wait(st, true);
+  CHECK_FALSE(v.end);  // the run is still at it
+  CHECK(v.why == "3 outdated VMI(s); run alice-r1 is updating them");
+
+  st.lease_holder.reset();
+  v = judge_wait(st, true);  // it held the Lease during the wait and let it go
+  REQUIRE(v.end);
+  CHECK(*v.end == WaitOutcome::NotDone);
+  CHECK(v.why.find("the run finished with 3 outdated VMI(s) left (1 stuck") == 0);
+
+  v = judge_wait(st, false);  // no run seen: KubeVirt's updater, or a run yet to start, may still act
+  CHECK_FALSE(v.end);
+  st.updater.active = true;
+  st.in_flight_kubevirt = 2;
+  CHECK(judge_wait(st, false).why == "3 outdated VMI(s), 2 migrating; KubeVirt's updater is at work");
+  CHECK(std::string(wait_outcome_name(WaitOutcome::TimedOut)) == "TimedOut");
+  CHECK(std::string(wait_outcome_name(WaitOutcome::Interrupted)) == "Interrupted");
+}
