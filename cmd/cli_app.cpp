@@ -21,6 +21,7 @@ std::unique_ptr<Cli> build_cli(const std::string& display_name) {
   register_plan_command(*cli);
   register_run_command(*cli);
   register_status_command(*cli);
+  register_abort_command(*cli);
   register_version_command(*cli);
   register_completion_command(*cli);
   app.footer("Run '" + display_name + " COMMAND --help' for a command's options. Exit status: 0 ok, 1 the answer is "

@@ -29,6 +29,7 @@ void register_validate_command(Cli& cli);
 void register_plan_command(Cli& cli);
 void register_status_command(Cli& cli);
 void register_run_command(Cli& cli);
+void register_abort_command(Cli& cli);
 void register_version_command(Cli& cli);
 void register_completion_command(Cli& cli);
 

@@ -22,6 +22,7 @@ _kubectl_workload_update() {
             " plan") cmd="plan" ;;
             " run") cmd="run" ;;
             " status") cmd="status" ;;
+            " abort") cmd="abort" ;;
             " version") cmd="version" ;;
             " completion") cmd="completion" ;;
         esac
@@ -245,6 +246,46 @@ _kubectl_workload_update() {
             COMPREPLY=( $(compgen -W "table json yaml" -- "$cur") ); return ;;
         "status:-v"|"status:--v")
             COMPREPLY=(); return ;;
+        "abort:--timeout")
+            COMPREPLY=(); return ;;
+        "abort:--kubeconfig")
+            _kubectl_workload_update_files ""; return ;;
+        "abort:--context")
+            COMPREPLY=(); return ;;
+        "abort:--cluster")
+            COMPREPLY=(); return ;;
+        "abort:--user")
+            COMPREPLY=(); return ;;
+        "abort:-n"|"abort:--namespace")
+            COMPREPLY=(); return ;;
+        "abort:-s"|"abort:--server")
+            COMPREPLY=(); return ;;
+        "abort:--token")
+            COMPREPLY=(); return ;;
+        "abort:--certificate-authority")
+            _kubectl_workload_update_files ""; return ;;
+        "abort:--client-certificate")
+            _kubectl_workload_update_files ""; return ;;
+        "abort:--client-key")
+            _kubectl_workload_update_files ""; return ;;
+        "abort:--tls-server-name")
+            COMPREPLY=(); return ;;
+        "abort:--as")
+            COMPREPLY=(); return ;;
+        "abort:--as-group")
+            COMPREPLY=(); return ;;
+        "abort:--as-uid")
+            COMPREPLY=(); return ;;
+        "abort:--request-timeout")
+            COMPREPLY=(); return ;;
+        "abort:--qps")
+            COMPREPLY=(); return ;;
+        "abort:--burst")
+            COMPREPLY=(); return ;;
+        "abort:-o"|"abort:--output")
+            COMPREPLY=( $(compgen -W "text json" -- "$cur") ); return ;;
+        "abort:-v"|"abort:--v")
+            COMPREPLY=(); return ;;
         "version:-o"|"version:--output")
             COMPREPLY=( $(compgen -W "text json yaml" -- "$cur") ); return ;;
         "version:-v"|"version:--v")
@@ -261,13 +302,14 @@ _kubectl_workload_update() {
             "plan") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --from-file --methods --batch-size --batch-interval --parallel-migrations --parallel-outbound-per-node --eviction-strategy --pre-upgrade --migration-duration --fail-on --chunk-size --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "run") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --node --methods --batch-size --batch-interval --max-parallel --max-attempts --retry-backoff --restart-timeout --pending-timeout --timeout --coexist -y --yes --dry-run --cancel-on-interrupt --chunk-size --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "status") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --stuck-after --wait --timeout --interval --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
+            "abort") COMPREPLY=( $(compgen -W "-h --help --cancel-migrations --timeout --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "version") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
             "completion") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
         esac
         return
     fi
     case "$cmd" in
-        "") COMPREPLY=( $(compgen -W "validate plan run status version completion" -- "$cur") ) ;;
+        "") COMPREPLY=( $(compgen -W "validate plan run status abort version completion" -- "$cur") ) ;;
         "completion") COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;
     esac
 }

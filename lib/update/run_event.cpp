@@ -28,6 +28,7 @@ const char* event_name(EventType t) {
     case EventType::Resumed: return "Resumed";
     case EventType::LauncherImageChanged: return "LauncherImageChanged";
     case EventType::MigrationDeleted: return "MigrationDeleted";
+    case EventType::Aborted: return "Aborted";
   }
   return "RunStarted";
 }

@@ -33,6 +33,7 @@ enum class EventType {
   Resumed,             // the pause is over
   LauncherImageChanged,  // virt-controller's --launcher-image changed: VMIs are judged against the new one
   MigrationDeleted,    // this run deleted its VMIM that stayed Pending past --pending-timeout (an attempt)
+  Aborted,             // `abort` asked this run to stop (who and when): nothing new starts, it exits
 };
 
 const char* event_name(EventType t);

@@ -24,6 +24,10 @@ inline constexpr const char* kLastEvictionBatchAnnotation = "workload-update.kub
 // carry over.
 inline constexpr const char* kRunIdAnnotation = "workload-update.kubevirt.io/run-id";
 inline constexpr const char* kRunStateAnnotation = "workload-update.kubevirt.io/run-state";
+// On the Lease: `abort` asks the run holding it to stop ("<RFC 3339 time> by <identity>"). The run
+// sees it when it next renews the Lease, starts nothing new and exits with "Aborted"; a new holder
+// clears it.
+inline constexpr const char* kAbortAnnotation = "workload-update.kubevirt.io/abort-requested";
 
 // The labels `run` puts on its VMIMs: made by this tool (any run), and by run `run_id`.
 bool made_by_this_tool(const std::vector<std::pair<std::string, std::string>>& labels);

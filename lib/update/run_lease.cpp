@@ -40,6 +40,7 @@ nlohmann::json RunLease::desired(const std::string& holder, const std::string& r
   o["metadata"]["namespace"] = namespace_;
   auto& ann = o["metadata"]["annotations"];
   if (!ann.is_object()) ann = nlohmann::json::object();
+  if (new_holder) ann.erase(kAbortAnnotation);  // an abort was for the previous holder
   ann[kRunIdAnnotation] = run_id;
   ann[kRunStateAnnotation] = run_state;
   if (last_batch) ann[kLastEvictionBatchAnnotation] = rfc3339(*last_batch);
@@ -55,17 +56,34 @@ nlohmann::json RunLease::desired(const std::string& holder, const std::string& r
   return o;
 }
 
-void RunLease::put(nlohmann::json object) {
+bool RunLease::try_put(const nlohmann::json& object) {
   const auto ref = cluster::kLeases.in(namespace_).named(kLeaseName);
   try {
     current_ = client_.update(ref, object);
   } catch (const kube::ApiError& e) {
-    if (kube::is_conflict(e) || kube::is_not_found(e))
+    if (kube::is_conflict(e)) return false;
+    if (kube::is_not_found(e))
       throw LeaseLostError("the run Lease " + namespace_ + "/" + kLeaseName +
-                           " was changed by someone else; another run may have taken it over, so this one stops");
+                           " was deleted by someone else; another run may start, so this one stops");
     throw;
   }
   renewed_at_ = std::chrono::steady_clock::now();
+  return true;
+}
+
+void RunLease::put(nlohmann::json object) {
+  if (!try_put(object))
+    throw LeaseLostError("the run Lease " + namespace_ + "/" + kLeaseName +
+                         " was changed by someone else; another run may have taken it over, so this one stops");
+}
+
+std::optional<std::string> RunLease::abort_requested() const {
+  if (!current_.is_object()) return std::nullopt;
+  const auto md = current_.value("metadata", nlohmann::json::object());
+  const auto ann = md.value("annotations", nlohmann::json::object());
+  const auto it = ann.find(kAbortAnnotation);
+  if (it == ann.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
 }
 
 LeaseRunState RunLease::check_free() {
@@ -134,13 +152,33 @@ LeaseRunState RunLease::acquire() {
 
 void RunLease::renew(const std::string& run_id, const std::string& run_state,
                      std::optional<cluster::Timestamp> last_batch) {
-  put(desired(identity_, run_id, run_state, last_batch, false));
+  write_as_holder(identity_, run_id, run_state, last_batch);
+}
+
+void RunLease::write_as_holder(const std::string& holder, const std::string& run_id, const std::string& run_state,
+                               std::optional<cluster::Timestamp> last_batch) {
+  if (try_put(desired(holder, run_id, run_state, last_batch, false))) return;
+  // Written since we read it: still ours (`abort` annotated it, someone labelled it) → renew on top of
+  // it, keeping what they wrote; taken over by another holder → this run stops.
+  const auto ref = cluster::kLeases.in(namespace_).named(kLeaseName);
+  nlohmann::json fresh;
+  try {
+    fresh = client_.get(ref);
+  } catch (const kube::ApiError& e) {
+    if (!kube::is_not_found(e)) throw;
+  }
+  if (!fresh.is_object() || fresh["spec"].value("holderIdentity", "") != identity_)
+    throw LeaseLostError("the run Lease " + namespace_ + "/" + kLeaseName +
+                         " was taken over by " + (fresh.is_object() ? fresh["spec"].value("holderIdentity", "nobody") : std::string("nobody (deleted)")) +
+                         "; this run stops");
+  current_ = std::move(fresh);
+  put(desired(holder, run_id, run_state, last_batch, false));
 }
 
 void RunLease::release(const std::string& run_id, const std::string& run_state,
                        std::optional<cluster::Timestamp> last_batch) {
   try {
-    put(desired("", run_id, run_state, last_batch, false));
+    write_as_holder("", run_id, run_state, last_batch);
   } catch (const std::exception&) {
     // It expires on its own; the next run can take it then.
   }

@@ -48,12 +48,19 @@ class RunLease {
   void release(const std::string& run_id, const std::string& run_state, std::optional<cluster::Timestamp> last_batch);
 
   bool renew_due(std::chrono::steady_clock::time_point now) const;
+  // The abort request on the Lease as last read ("<time> by <who>"), if any.
+  std::optional<std::string> abort_requested() const;
   const std::string& identity() const { return identity_; }
 
  private:
   nlohmann::json desired(const std::string& holder, const std::string& run_id, const std::string& run_state,
                          std::optional<cluster::Timestamp> last_batch, bool new_holder) const;
   void put(nlohmann::json object);
+  bool try_put(const nlohmann::json& object);  // false on 409: someone else wrote the Lease since
+  // Writes the Lease as its holder; on a conflict re-reads it and writes again on top while it is
+  // still ours (an abort request or a label added), else throws LeaseLostError.
+  void write_as_holder(const std::string& holder, const std::string& run_id, const std::string& run_state,
+                       std::optional<cluster::Timestamp> last_batch);
 
   kube::Client& client_;
   std::string namespace_, identity_;

@@ -7,6 +7,7 @@ const char* outcome_name(RunOutcome o) {
     case RunOutcome::Completed: return "Completed";
     case RunOutcome::Interrupted: return "Interrupted";
     case RunOutcome::TimedOut: return "TimedOut";
+    case RunOutcome::Aborted: return "Aborted";
   }
   return "Completed";
 }
@@ -31,7 +32,7 @@ RunReport make_report(const RunTracker& tracker, RunOutcome outcome, std::chrono
 }
 
 int exit_code(const RunReport& r) {
-  if (r.outcome == RunOutcome::Interrupted) return 130;
+  if (r.outcome == RunOutcome::Interrupted || r.outcome == RunOutcome::Aborted) return 130;
   if (r.dry_run) return r.refused_dry_run_actions > 0 ? 1 : 0;
   return r.stuck.empty() && r.skipped.empty() && r.unfinished.empty() ? 0 : 1;
 }

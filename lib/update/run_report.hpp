@@ -1,7 +1,8 @@
 #pragma once
 // The end of a run: every VMI it followed, by outcome (updated, stuck with the reasons of its attempts,
 // stays down, skipped with the decision's reason, deleted, unfinished), and the exit status scripts
-// rely on: 0 all updated (or shut down as confirmed), 1 some stuck, skipped or unfinished, 130 interrupted.
+// rely on: 0 all updated (or shut down as confirmed), 1 some stuck, skipped or unfinished, 130 interrupted
+// or aborted (`abort`).
 #include <chrono>
 #include <string>
 #include <vector>
@@ -10,7 +11,7 @@
 
 namespace wu::update {
 
-enum class RunOutcome { Completed, Interrupted, TimedOut };
+enum class RunOutcome { Completed, Interrupted, TimedOut, Aborted };
 const char* outcome_name(RunOutcome o);
 
 struct ReportEntry {

@@ -218,6 +218,7 @@ RunReport Runner::run(std::stop_token interrupt) {
                       previous.last_eviction_batch};
   RunTracker tracker(options_, run_id, pacer);
   RunOutcome outcome = RunOutcome::Completed;
+  std::string aborted_by;
   try {
     lease.renew(run_id, "Running", tracker.pacer().last_batch);
     RunEvent start;
@@ -256,6 +257,11 @@ RunReport Runner::run(std::stop_token interrupt) {
       }
       if (auto failure = cache_->failure()) throw RunError(*failure);
       if (lease.renew_due(now)) lease.renew(run_id, "Running", tracker.pacer().last_batch);
+      if (auto request = lease.abort_requested(); request && outcome != RunOutcome::Aborted) {
+        outcome = RunOutcome::Aborted;
+        stopping = true;
+        aborted_by = *request;
+      }
       {
         std::lock_guard lock(wake_mu_);
         changed_ = false;
@@ -309,16 +315,25 @@ RunReport Runner::run(std::stop_token interrupt) {
     }
   }
   RunEvent end;
-  end.type = outcome == RunOutcome::Interrupted ? EventType::Interrupted : EventType::RunFinished;
+  end.type = outcome == RunOutcome::Interrupted ? EventType::Interrupted
+             : outcome == RunOutcome::Aborted   ? EventType::Aborted
+                                                : EventType::RunFinished;
   end.reason = outcome_name(outcome);
-  end.message = outcome == RunOutcome::Interrupted
+  end.message = outcome == RunOutcome::Aborted
+                    ? "aborted (requested " + aborted_by + "); nothing new starts, migrations in flight finish on their "
+                      "own unless `abort --cancel-migrations` deletes them"
+                : outcome == RunOutcome::Interrupted
                     ? (options_.cancel_on_interrupt ? "interrupted; this run's unfinished migrations were cancelled"
                                                     : "interrupted; migrations in flight finish on their own; run again "
                                                       "to resume")
                 : outcome == RunOutcome::TimedOut ? "--timeout reached; migrations in flight finish on their own"
                                                   : "every VMI in scope is settled";
   emit(end);
-  lease.release(run_id, outcome == RunOutcome::Completed ? "Finished" : "Interrupted", tracker.pacer().last_batch);
+  lease.release(run_id,
+                outcome == RunOutcome::Completed ? "Finished"
+                : outcome == RunOutcome::Aborted ? "Aborted"
+                                                 : "Interrupted",
+                tracker.pacer().last_batch);
   cache_->stop();
   return make_report(tracker, outcome, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started));
 }

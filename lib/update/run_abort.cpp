@@ -1,0 +1,129 @@
+#include "update/run_abort.hpp"
+
+#include <ctime>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "cluster/config_objects.hpp"
+#include "cluster/resources.hpp"
+#include "kube/api_error.hpp"
+#include "update/run_identity.hpp"
+#include "util/rfc3339.hpp"
+
+namespace wu::update {
+
+namespace {
+
+nlohmann::json get_lease(kube::Client& client, const std::string& ns) {
+  try {
+    return client.get(cluster::kLeases.in(ns).named(kLeaseName));
+  } catch (const kube::ApiError& e) {
+    if (kube::is_not_found(e)) return nullptr;
+    throw;
+  }
+}
+
+std::string annotation(const nlohmann::json& o, const char* key) {
+  const auto md = o.value("metadata", nlohmann::json::object());
+  const auto ann = md.value("annotations", nlohmann::json::object());
+  const auto it = ann.find(key);
+  return it != ann.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string holder_of(const nlohmann::json& lease) {
+  return lease.is_object() ? lease.value("spec", nlohmann::json::object()).value("holderIdentity", "") : "";
+}
+
+// The Lease outlived its duration without a renewal: its holder is gone (or cut off from the API).
+bool expired(const nlohmann::json& lease) {
+  const auto spec = lease.value("spec", nlohmann::json::object());
+  const auto renewed = util::parse_rfc3339(spec.value("renewTime", ""));
+  if (!renewed) return true;
+  return std::time(nullptr) > util::to_unix_seconds(*renewed) + spec.value("leaseDurationSeconds", 30);
+}
+
+// Deletes the run's VMIMs that have not finished (KubeVirt aborts each migration on deletion).
+void cancel_migrations(kube::Client& client, const std::string& run_id, AbortReport& report) {
+  kube::ListOptions o;
+  o.label_selector = std::string(kRunLabel) + "=" + run_id;
+  for (const auto& m : client.list(cluster::kVmims, o)) {  // every namespace: a run may span them
+    const auto md = m.value("metadata", nlohmann::json::object());
+    const std::string phase = m.value("status", nlohmann::json::object()).value("phase", "");
+    if (phase == "Succeeded" || phase == "Failed" || md.contains("deletionTimestamp")) continue;
+    const std::string ns = md.value("namespace", ""), name = md.value("name", "");
+    try {
+      client.remove(cluster::kVmims.in(ns).named(name));
+      report.cancelled.push_back(ns + "/" + name);
+    } catch (const kube::ApiError& e) {
+      if (!kube::is_not_found(e)) report.cancel_failures.push_back(ns + "/" + name + ": " + e.what());
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> lease_namespace(kube::Client& client, std::stop_token stop) {
+  const cluster::ConfigObjects config = cluster::fetch_config_objects(client, stop);
+  if (config.kubevirts.empty()) return std::nullopt;
+  return config.kubevirts.front().value("metadata", nlohmann::json::object()).value("namespace", "");
+}
+
+const char* abort_result_name(AbortResult r) {
+  switch (r) {
+    case AbortResult::NoRun: return "NoRun";
+    case AbortResult::Stopped: return "Stopped";
+    case AbortResult::HolderGone: return "HolderGone";
+    case AbortResult::StillRunning: return "StillRunning";
+  }
+  return "NoRun";
+}
+
+AbortReport abort_run(kube::Client& client, const std::string& ns, const AbortOptions& options,
+                      std::stop_token stop) {
+  AbortReport report;
+  nlohmann::json lease = get_lease(client, ns);
+  if (!lease.is_object()) {
+    report.message = "no run Lease in " + ns + ": no run has been started on this cluster";
+    return report;
+  }
+  report.run_id = annotation(lease, kRunIdAnnotation);
+  report.holder = holder_of(lease);
+  const auto ref = cluster::kLeases.in(ns).named(kLeaseName);
+  const std::string request = util::format_rfc3339(std::time(nullptr)) + " by " + options.identity;
+
+  if (report.holder.empty()) {
+    report.result = AbortResult::NoRun;
+    report.message = "no run holds the Lease" + (report.run_id.empty() ? std::string() : " (the last was run " + report.run_id + ")");
+  } else if (expired(lease) || holder_process_gone(report.holder)) {
+    // Killed without a release: nobody will read a request, so abort releases the Lease itself, on
+    // the version it read (a holder that comes back in between wins, and is asked below next time).
+    lease["spec"]["holderIdentity"] = "";
+    lease["metadata"]["annotations"][kRunStateAnnotation] = "Aborted";
+    lease["metadata"]["annotations"][kAbortAnnotation] = request;
+    client.update(ref, lease);
+    report.result = AbortResult::HolderGone;
+    report.message = "the run's holder " + report.holder + " stopped renewing the Lease (killed?); abort released it";
+  } else {
+    client.patch(ref, kube::PatchType::Merge, {{"metadata", {{"annotations", {{kAbortAnnotation, request}}}}}});
+    const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+    report.result = AbortResult::StillRunning;
+    while (std::chrono::steady_clock::now() < deadline && !stop.stop_requested()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      lease = get_lease(client, ns);
+      if (!lease.is_object() || holder_of(lease) != report.holder) {
+        report.result = AbortResult::Stopped;
+        break;
+      }
+    }
+    report.message = report.result == AbortResult::Stopped
+                         ? "run " + report.run_id + " (" + report.holder + ") stopped"
+                         : "run " + report.run_id + " (" + report.holder + ") has not stopped within the timeout; it " +
+                               "sees the request when it next renews the Lease (about every 10 s)";
+  }
+  if (options.cancel_migrations && !report.run_id.empty() && report.result != AbortResult::StillRunning)
+    cancel_migrations(client, report.run_id, report);
+  return report;
+}
+
+}  // namespace wu::update
