@@ -43,18 +43,20 @@ int run_abort_command(Cli& cli, const CLI::App& sub, const AbortFlags& flags) {
                                 {"holder", r.holder},
                                 {"message", r.message},
                                 {"cancelledMigrations", r.cancelled},
-                                {"cancelFailures", r.cancel_failures}}
+                                {"cancelFailures", r.cancel_failures},
+                                {"updaterRestore", r.updater_restore}}
                      .dump(2)
               << "\n";
   } else {
     std::cout << r.message << ".\n";
     for (const auto& m : r.cancelled) std::cout << "cancelled migration " << m << "\n";
     for (const auto& f : r.cancel_failures) std::cerr << "error: could not cancel " << f << "\n";
+    if (!r.updater_restore.empty()) (r.updater_restore_failed ? std::cerr : std::cout) << r.updater_restore << "\n";
     if (options.cancel_migrations && r.cancelled.empty() && r.cancel_failures.empty() &&
         r.result != update::AbortResult::StillRunning && !r.run_id.empty())
       std::cout << "no unfinished migration of run " << r.run_id << " to cancel\n";
   }
-  if (r.result == update::AbortResult::StillRunning || !r.cancel_failures.empty()) return 1;
+  if (r.result == update::AbortResult::StillRunning || !r.cancel_failures.empty() || r.updater_restore_failed) return 1;
   return 0;
 }
 

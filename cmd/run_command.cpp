@@ -24,6 +24,7 @@
 #include "update/run_identity.hpp"
 #include "update/run_lease.hpp"
 #include "update/runner.hpp"
+#include "update/updater_pause.hpp"
 
 namespace wu::cmd {
 
@@ -48,6 +49,7 @@ struct RunFlags {
   bool yes = false;
   std::string dry_run = "none";
   bool cancel_on_interrupt = false;
+  bool pause_cluster_updater = false;
   int chunk_size = 10000;
 };
 
@@ -68,6 +70,7 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
   options.coexist = flags.coexist;
   if (auto t = millis("--timeout", flags.timeout); t.count() > 0) options.timeout = t;
   options.cancel_on_interrupt = flags.cancel_on_interrupt;
+  options.pause_cluster_updater = flags.pause_cluster_updater;
   options.chunk_size = flags.chunk_size;
   options.label_selector = flags.selector;
   options.node = flags.node;
@@ -112,7 +115,14 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
     const cluster::PlanConfigSource hco_strategy = cluster::plan_config_from(hco_only, {});
     strategies.emplace_back(hco_strategy.config, cluster::object_label(config.hyperconverged_objects.front(), "HyperConverged"));
   }
-  std::vector<std::string> problems = update::cluster_problems(config, strategies, flags.coexist);
+  const std::optional<update::UpdaterPause> pause =
+      flags.pause_cluster_updater ? update::pause_target(config) : std::nullopt;
+  if (pause) {
+    options.updater_object = pause->kind == "HyperConverged" ? "hyperconvergeds" : "kubevirts";
+    options.updater_namespace = pause->namespace_;
+  }
+  std::vector<std::string> problems =
+      update::cluster_problems(config, strategies, flags.coexist || flags.pause_cluster_updater);
   if (problems.empty()) {
     const std::string kv_namespace = config.kubevirts.front().namespace_;
     for (auto& d : update::denied_access(*session.client, update::access_needs(options, kv_namespace)))
@@ -160,7 +170,7 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
   if (options.dry_run == update::DryRun::None && !flags.yes) {
     std::optional<std::set<std::string>> confirmed;
     try {
-      confirmed = confirm_evictions(runner.plan_now());
+      confirmed = confirm_evictions(runner.plan_now(), pause ? update::describe_pause(*pause) : std::string());
     } catch (const std::runtime_error& e) {
       std::cerr << "error: " << e.what() << "\n";
       return 2;
@@ -261,6 +271,10 @@ void register_run_command(Cli& cli) {
                   ->type_name("MODE")
                   ->capture_default_str();
   restrict_to_words(dry, {"none", "client", "server"});
+  sub->add_flag("--pause-cluster-updater", flags->pause_cluster_updater,
+                "Switch KubeVirt's own updater off for the run (workloadUpdateMethods [] on the HyperConverged CR, "
+                "recorded in the run Lease) and restore it when the run ends; after a kill -9 the next run or "
+                "`abort` restores it");
   sub->add_flag("--cancel-on-interrupt", flags->cancel_on_interrupt,
                 "On Ctrl-C/SIGTERM, delete this run's unfinished migrations instead of leaving them to finish");
   sub->add_option("--chunk-size", flags->chunk_size, "Objects per list request (0: everything in one request)")

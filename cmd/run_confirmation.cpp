@@ -9,7 +9,7 @@
 
 namespace wu::cmd {
 
-std::optional<std::set<std::string>> confirm_evictions(const decide::Plan& plan) {
+std::optional<std::set<std::string>> confirm_evictions(const decide::Plan& plan, const std::string& pause) {
   std::set<std::string> uids;
   for (const auto& d : plan.decisions)
     if (d.execution == decide::Execution::EvictAndShutDown) uids.insert(d.vmi->uid);
@@ -26,6 +26,7 @@ std::optional<std::set<std::string>> confirm_evictions(const decide::Plan& plan)
   render::write_disruptive_actions(text, plan, c);
   if (plan.summary.stays_down > 0)
     text << plan.summary.stays_down << " of them will stay down: their VMs do not restart them.\n";
+  if (!pause.empty()) text << "Also: " << pause << ".\n";
   text << "Proceed? [y/N] ";
   std::fputs(text.str().c_str(), tty);
   std::fflush(tty);

@@ -11,6 +11,7 @@ namespace wu::cmd {
 
 // Returns the UIDs of the VMIs confirmed for eviction (empty when the plan evicts nothing). Throws
 // std::runtime_error when there is no terminal to ask on; returns nullopt when the user says no.
-std::optional<std::set<std::string>> confirm_evictions(const decide::Plan& plan);
+// `pause`: the --pause-cluster-updater change, shown before the question ("" = none).
+std::optional<std::set<std::string>> confirm_evictions(const decide::Plan& plan, const std::string& pause = {});
 
 }  // namespace wu::cmd

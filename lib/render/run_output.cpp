@@ -39,6 +39,7 @@ std::string coloured_event(update::EventType t, const std::string& name, const C
     case EventType::TargetPodUnschedulable:
     case EventType::VmiSkipped:
     case EventType::Interrupted: return c.yellow(name);
+    case EventType::Aborted: return c.yellow(name);
     default: return c.cyan(name);
   }
 }

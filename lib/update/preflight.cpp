@@ -33,6 +33,12 @@ std::vector<AccessNeed> access_needs(const RunOptions& o, const std::string& kub
     needs.push_back({"delete", "kubevirt.io", "virtualmachineinstancemigrations", "", ns,
                      o.cancel_on_interrupt ? "to cancel this run's migrations on interrupt (--cancel-on-interrupt)"
                                            : "to delete this run's migrations stuck Pending (--pending-timeout)"});
+  if (o.dry_run == DryRun::None && !o.updater_object.empty()) {
+    const bool hco = o.updater_object == "hyperconvergeds";
+    for (const char* verb : {"get", "patch"})
+      needs.push_back({verb, hco ? "hco.kubevirt.io" : "kubevirt.io", o.updater_object, "", o.updater_namespace,
+                       "to switch KubeVirt's updater off for the run and back on (--pause-cluster-updater)"});
+  }
   if (o.dry_run == DryRun::None)
     for (const char* verb : {"get", "create", "update"})
       needs.push_back({verb, "coordination.k8s.io", "leases", "", kubevirt_namespace,

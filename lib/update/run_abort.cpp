@@ -9,6 +9,7 @@
 #include "cluster/resources.hpp"
 #include "kube/api_error.hpp"
 #include "update/run_identity.hpp"
+#include "update/updater_pause.hpp"
 #include "util/rfc3339.hpp"
 
 namespace wu::update {
@@ -123,6 +124,19 @@ AbortReport abort_run(kube::Client& client, const std::string& ns, const AbortOp
   }
   if (options.cancel_migrations && !report.run_id.empty() && report.result != AbortResult::StillRunning)
     cancel_migrations(client, report.run_id, report);
+  // A run that stopped restores a paused updater itself; one that was killed left the record.
+  if (report.result != AbortResult::StillRunning) {
+    lease = get_lease(client, ns);
+    if (lease.is_object())
+      if (auto left = pause_from_annotation(annotation(lease, kPausedUpdaterAnnotation))) {
+        const RestoreResult r = restore_pause(client, *left);
+        report.updater_restore = r.message;
+        report.updater_restore_failed = !r.settled();
+        if (r.settled())
+          client.patch(ref, kube::PatchType::Merge,
+                       {{"metadata", {{"annotations", {{kPausedUpdaterAnnotation, nullptr}}}}}});
+      }
+  }
   return report;
 }
 

@@ -34,6 +34,8 @@ struct AbortReport {
   std::string run_id, holder;
   std::vector<std::string> cancelled;       // "ns/name" of VMIMs deleted
   std::vector<std::string> cancel_failures; // "ns/name: why"
+  std::string updater_restore;              // a paused updater the run left: what the restore did ("" none)
+  bool updater_restore_failed = false;
   std::string message;
 };
 

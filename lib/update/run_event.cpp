@@ -29,6 +29,8 @@ const char* event_name(EventType t) {
     case EventType::LauncherImageChanged: return "LauncherImageChanged";
     case EventType::MigrationDeleted: return "MigrationDeleted";
     case EventType::Aborted: return "Aborted";
+    case EventType::UpdaterPaused: return "UpdaterPaused";
+    case EventType::UpdaterRestored: return "UpdaterRestored";
   }
   return "RunStarted";
 }

@@ -34,6 +34,8 @@ enum class EventType {
   LauncherImageChanged,  // virt-controller's --launcher-image changed: VMIs are judged against the new one
   MigrationDeleted,    // this run deleted its VMIM that stayed Pending past --pending-timeout (an attempt)
   Aborted,             // `abort` asked this run to stop (who and when): nothing new starts, it exits
+  UpdaterPaused,       // --pause-cluster-updater set workloadUpdateMethods [] (the value to restore recorded)
+  UpdaterRestored,     // the recorded methods put back; reason UpdaterRestored, UpdaterChangedMeanwhile or UpdaterRestoreFailed
 };
 
 const char* event_name(EventType t);

@@ -28,6 +28,9 @@ inline constexpr const char* kRunStateAnnotation = "workload-update.kubevirt.io/
 // sees it when it next renews the Lease, starts nothing new and exits with "Aborted"; a new holder
 // clears it.
 inline constexpr const char* kAbortAnnotation = "workload-update.kubevirt.io/abort-requested";
+// On the Lease while `run --pause-cluster-updater` has KubeVirt's updater switched off: what to restore
+// (updater_pause.hpp), written before the switch, removed after the restore.
+inline constexpr const char* kPausedUpdaterAnnotation = "workload-update.kubevirt.io/paused-updater";
 
 // The labels `run` puts on its VMIMs: made by this tool (any run), and by run `run_id`.
 bool made_by_this_tool(const std::vector<std::pair<std::string, std::string>>& labels);

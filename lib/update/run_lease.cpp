@@ -41,6 +41,8 @@ nlohmann::json RunLease::desired(const std::string& holder, const std::string& r
   auto& ann = o["metadata"]["annotations"];
   if (!ann.is_object()) ann = nlohmann::json::object();
   if (new_holder) ann.erase(kAbortAnnotation);  // an abort was for the previous holder
+  if (pause_record_ && pause_record_->empty()) ann.erase(kPausedUpdaterAnnotation);
+  else if (pause_record_) ann[kPausedUpdaterAnnotation] = *pause_record_;
   ann[kRunIdAnnotation] = run_id;
   ann[kRunStateAnnotation] = run_state;
   if (last_batch) ann[kLastEvictionBatchAnnotation] = rfc3339(*last_batch);
@@ -99,6 +101,7 @@ LeaseRunState RunLease::check_free() {
     const auto ann = current_["metadata"].value("annotations", nlohmann::json::object());
     previous.run_id = ann.value(kRunIdAnnotation, "");
     previous.run_state = ann.value(kRunStateAnnotation, "");
+    previous.paused_updater = ann.value(kPausedUpdaterAnnotation, "");
     const std::string batch = ann.value(kLastEvictionBatchAnnotation, "");
     if (!batch.empty()) previous.last_eviction_batch = parse_time(batch);
     const auto spec = current_.value("spec", nlohmann::json::object());

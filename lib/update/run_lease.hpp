@@ -29,6 +29,7 @@ struct LeaseRunState {
   std::string run_id;     // "" when no earlier run left one
   std::string run_state;  // "Running", "Interrupted", "Finished", ""
   std::optional<cluster::Timestamp> last_eviction_batch;
+  std::string paused_updater;  // a pause record a run left without restoring it (killed), "" none
 };
 
 class RunLease {
@@ -50,6 +51,9 @@ class RunLease {
   bool renew_due(std::chrono::steady_clock::time_point now) const;
   // The abort request on the Lease as last read ("<time> by <who>"), if any.
   std::optional<std::string> abort_requested() const;
+  // What the next writes put in the paused-updater annotation ("" removes it); written by the next
+  // renew or release.
+  void set_pause_record(std::string value) { pause_record_ = std::move(value); }
   const std::string& identity() const { return identity_; }
 
  private:
@@ -66,6 +70,7 @@ class RunLease {
   std::string namespace_, identity_;
   int duration_seconds_;
   nlohmann::json current_;  // as last read or written
+  std::optional<std::string> pause_record_;  // unset: keep what the Lease has
   std::chrono::steady_clock::time_point renewed_at_{};
 };
 

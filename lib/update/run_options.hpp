@@ -34,6 +34,9 @@ struct RunOptions {
   bool coexist = false;
 
   bool cancel_on_interrupt = false;  // delete this run's unfinished VMIMs on SIGINT/SIGTERM
+  // Switch KubeVirt's own updater off for the run (HyperConverged CR, else KubeVirt CR) and back on after.
+  bool pause_cluster_updater = false;
+  std::string updater_object, updater_namespace;  // with it: "hyperconvergeds" or "kubevirts", and where
   DryRun dry_run = DryRun::None;
   // VMI UIDs the user confirmed for eviction; nullopt = any (--yes).
   std::optional<std::set<std::string>> confirmed_evictions;

@@ -19,6 +19,10 @@ const char* run_reason_name(RunReason r) {
     case RunReason::MigrationSucceeded: return "MigrationSucceeded";
     case RunReason::Unschedulable: return "Unschedulable";
     case RunReason::PendingTimeout: return "PendingTimeout";
+    case RunReason::UpdaterPaused: return "UpdaterPaused";
+    case RunReason::UpdaterRestored: return "UpdaterRestored";
+    case RunReason::UpdaterChangedMeanwhile: return "UpdaterChangedMeanwhile";
+    case RunReason::UpdaterRestoreFailed: return "UpdaterRestoreFailed";
     case RunReason::ForeignMigrationPending: return "ForeignMigrationPending";
     case RunReason::CreateFailed: return "CreateFailed";
     case RunReason::EvictionNotSent: return "EvictionNotSent";

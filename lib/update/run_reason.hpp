@@ -32,6 +32,11 @@ enum class RunReason {
   VirtHandlerRollingOut,  // virt-handler's DaemonSet is not fully rolled out
   InClusterUpdaterActive, // KubeVirt's own updater was switched on (methods on the KubeVirt CR), no --coexist
   NoKubeVirtCR,           // the KubeVirt CR is gone
+  // --pause-cluster-updater.
+  UpdaterPaused,          // workloadUpdateMethods set to [] for the run
+  UpdaterRestored,        // the recorded methods are back
+  UpdaterChangedMeanwhile,  // someone changed the field during the run: left as they set it
+  UpdaterRestoreFailed,   // the restore failed: the record stays on the Lease for `abort` or the next run
 };
 
 const char* run_reason_name(RunReason r);

@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <ctime>
 
+#include "cluster/config_objects.hpp"
 #include "cluster/resources.hpp"
 #include "decide/launcher_pod.hpp"
 #include "decide/vmi_facts.hpp"
 #include "update/migration_object.hpp"
 #include "update/run_identity.hpp"
+#include "update/run_reason.hpp"
+#include "update/updater_pause.hpp"
 
 namespace wu::update {
 
@@ -219,6 +222,57 @@ RunReport Runner::run(std::stop_token interrupt) {
   RunTracker tracker(options_, run_id, pacer);
   RunOutcome outcome = RunOutcome::Completed;
   std::string aborted_by;
+  std::optional<UpdaterPause> paused;
+  // Puts KubeVirt's updater back as recorded; the record leaves the Lease with the next write unless
+  // the restore failed (then `abort` or the next run tries again).
+  auto restore = [&](const UpdaterPause& p) {
+    const RestoreResult r = restore_pause(client_, p);
+    RunEvent e;
+    e.type = EventType::UpdaterRestored;
+    e.reason = run_reason_name(r.restored            ? RunReason::UpdaterRestored
+                               : r.changed_meanwhile ? RunReason::UpdaterChangedMeanwhile
+                                                     : RunReason::UpdaterRestoreFailed);
+    e.message = r.message;
+    emit(e);
+    if (r.settled()) lease.set_pause_record("");
+  };
+  if (auto left = pause_from_annotation(previous.paused_updater)) {
+    restore(*left);  // a run killed while it had the updater paused
+    lease.renew(run_id, "Running", previous.last_eviction_batch);
+  }
+  if (options_.pause_cluster_updater) {
+    cluster::Snapshot fresh;
+    const cluster::ConfigObjects objects = cluster::fetch_config_objects(client_);
+    fresh.hyperconverged_objects = objects.hyperconvergeds;
+    fresh.kubevirt_objects = objects.kubevirts;
+    RunEvent e;
+    e.type = EventType::UpdaterPaused;
+    e.reason = run_reason_name(RunReason::UpdaterPaused);
+    if (auto target = pause_target(fresh)) {
+      lease.set_pause_record(to_annotation(*target));
+      lease.renew(run_id, "Running", previous.last_eviction_batch);  // recorded before anything changes
+      try {
+        apply_pause(client_, *target);
+      } catch (...) {
+        lease.set_pause_record("");
+        lease.release(run_id, previous.run_state.empty() ? "Interrupted" : previous.run_state, previous.last_eviction_batch);
+        throw;
+      }
+      paused = target;
+      e.message = "workloadUpdateMethods set to [] on " + target->kind + " " + target->namespace_ + "/" + target->name +
+                  "; restored when this run ends";
+      emit(e);
+      if (!wait_until_kubevirt_paused(client_, 60)) {
+        restore(*paused);
+        lease.release(run_id, "Interrupted", previous.last_eviction_batch);
+        throw RunError("the KubeVirt CR still has workloadUpdateMethods 60 s after the HyperConverged CR was set to "
+                       "[] (is HCO reconciling?); the pause was undone");
+      }
+    } else {
+      e.message = "KubeVirt's updater has no methods already: nothing to pause";
+      emit(e);
+    }
+  }
   try {
     lease.renew(run_id, "Running", tracker.pacer().last_batch);
     RunEvent start;
@@ -293,6 +347,7 @@ RunReport Runner::run(std::stop_token interrupt) {
         wake_cv_.wait_for(lock, rest, [&] { return interrupt.stop_requested(); });
     }
   } catch (...) {
+    if (paused) restore(*paused);
     lease.release(run_id, "Interrupted", tracker.pacer().last_batch);
     cache_->stop();
     throw;
@@ -328,6 +383,7 @@ RunReport Runner::run(std::stop_token interrupt) {
                                                       "to resume")
                 : outcome == RunOutcome::TimedOut ? "--timeout reached; migrations in flight finish on their own"
                                                   : "every VMI in scope is settled";
+  if (paused) restore(*paused);
   emit(end);
   lease.release(run_id,
                 outcome == RunOutcome::Completed ? "Finished"
@@ -344,6 +400,10 @@ RunReport Runner::dry_run() {
   const decide::Plan plan = plan_for(snap, nullptr);
   RunReport report;
   report.dry_run = true;
+  if (options_.pause_cluster_updater)
+    if (auto target = pause_target(config_))
+      report.dry_run_actions.push_back({target->namespace_, target->name, "WouldPauseUpdater", "",
+                                        run_reason_name(RunReason::UpdaterPaused), describe_pause(*target), {}});
   const bool server = options_.dry_run == DryRun::Server;
   for (const auto& d : plan.decisions) {
     const cluster::Vmi& v = *d.vmi;
