@@ -17,6 +17,19 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 // Seconds since the Unix epoch; 0 = unset.
 using Timestamp = std::int64_t;
 
+// A PVC, DataVolume or hostDisk volume of a VMI, joined with its status.volumeStatus[] and
+// status.migratedVolumes entries: what checkVolumesForMigration (pkg/virt-handler/vm.go) reads.
+struct MigrationVolume {
+  enum class Kind : std::uint8_t { Claim, HostDisk };
+  std::string name;          // Claim: the PVC (claimName, or the DataVolume's name); HostDisk: the
+                             // volume, or its PVC's claimName when volumeStatus has one (a translated PVC)
+  Kind kind = Kind::Claim;
+  bool claim_info = false;   // volumeStatus[].persistentVolumeClaimInfo is set
+  bool shared = false;       // ... and its accessModes include ReadWriteMany (HasSharedAccessMode, pvc.go)
+  bool migrated = false;     // status.migratedVolumes lists it
+  bool host_disk_shared = false;  // hostDisk.shared is true
+};
+
 struct Vmi {
   std::string namespace_, name, uid;
   Labels labels;
@@ -53,6 +66,27 @@ struct Vmi {
   // than the persistent VM state, that status.migratedVolumes does not list: a volume update cannot
   // migrate it (ValidateVolumesUpdateMigration, volume-migration.go).
   bool rwo_volume_not_migrated = false;
+
+  // What upstream's migratability checks read from spec and status (calculateLiveMigrationCondition,
+  // pkg/virt-handler/vm.go); lib/decide/migration_blockers judges them.
+  std::string live_migratable_message;     // the LiveMigratable condition's message, when it is False
+  std::vector<MigrationVolume> migration_volumes;  // PVC, DataVolume and hostDisk volumes, in spec order
+  // The interface on the pod network (spec.networks[] with `pod`), only when the VMI has interfaces.
+  std::string pod_network;                 // that network's name; "" = no pod network or no interfaces
+  std::string pod_interface_binding;       // its binding: masquerade, passtBinding, bridge, sriov, binding, ...;
+                                           // "" = no interface of that name
+  std::string pod_interface_plugin;        // binding.name, for a plugin binding
+  bool bridge_migration_allowed = false;   // annotation kubevirt.io/allow-pod-bridge-network-live-migration
+  std::vector<std::string> host_devices;   // spec.domain.devices.hostDevices[].name
+  std::vector<std::pair<std::string, std::string>> gpus;  // spec.domain.devices.gpus[]: name, deviceName
+  bool launch_security = false;            // spec.domain.launchSecurity is set
+  bool sev = false;                        // ... with sev or snp
+  bool tdx = false;                        // ... with tdx
+  bool s390x = false;                      // spec.architecture is s390x
+  bool invtsc_required = false;            // spec.domain.cpu.features[] invtsc with policy require or force
+  bool hyperv_reenlightenment = false;     // spec.domain.features.hyperv.reenlightenment.enabled
+  bool hyperv_passthrough = false;         // spec.domain.features.hypervPassthrough.enabled
+  bool tsc_frequency_hint = false;         // status.topologyHints.tscFrequency > 0
 };
 
 struct Vm {
@@ -97,6 +131,10 @@ struct KubeVirtCr {
   std::string observed_deployment_id, target_deployment_id;
   std::optional<int> outdated_count;  // status.outdatedVirtualMachineInstanceWorkloads
   std::vector<std::string> update_methods;  // spec.workloadUpdateStrategy.workloadUpdateMethods, as written
+  // spec.configuration, what the migratability checks read from virt-config's ClusterConfig.
+  std::vector<std::string> feature_gates;        // developerConfiguration.featureGates
+  std::vector<std::string> mediated_devices;     // permittedHostDevices.mediatedDevices[].resourceName
+  std::vector<std::string> migratable_bindings;  // network.binding names whose plugin has a migration method
 };
 
 // virt-handler's DaemonSet, for whether a KubeVirt rollout is still going on.
