@@ -102,7 +102,7 @@ B disks_check(const cluster::Vmi& v, const MigrationConfig&) {
   for (const auto& vol : v.migration_volumes) {
     const bool claim = vol.kind == MigrationVolume::Kind::Claim;
     if (claim && !vol.claim_info)
-      parts.push_back("cannot tell whether PVC " + vol.name + " is shared (no persistentVolumeClaimInfo in volumeStatus)");
+      parts.push_back("cannot tell whether PVC " + vol.name + " is shared: volumeStatus has no persistentVolumeClaimInfo for it");
     else if (vol.claim_info && !vol.shared && !vol.migrated)
       parts.push_back("PVC " + vol.name + " is not ReadWriteMany");
     else if (!claim && !vol.claim_info && !vol.host_disk_shared)
@@ -140,14 +140,17 @@ const std::vector<BlockerCheck>& blocker_checks() {
 }
 
 std::vector<MigrationBlocker> migration_blockers(const cluster::Vmi& vmi, const MigrationConfig& config) {
+  // calculateLiveMigrationCondition sets LiveMigratable True only when every check passed.
+  if (vmi.live_migratable == "True") return {};
   std::vector<MigrationBlocker> out;
   for (const auto& check : blocker_checks())
     if (auto b = check.apply(vmi, config)) out.push_back(std::move(*b));
+  // The condition's reason is the first check that failed on virt-handler: it goes first.
   const std::string& reason = vmi.live_migratable_reason;
   if (vmi.live_migratable == "False" && !reason.empty() &&
       std::none_of(out.begin(), out.end(), [&](const MigrationBlocker& b) { return b.code == reason; }))
-    out.push_back({reason, vmi.live_migratable_message.empty() ? "the LiveMigratable condition says so"
-                                                               : vmi.live_migratable_message});
+    out.insert(out.begin(), {reason, vmi.live_migratable_message.empty() ? "the LiveMigratable condition says so"
+                                                                         : vmi.live_migratable_message});
   return out;
 }
 

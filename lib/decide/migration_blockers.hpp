@@ -35,9 +35,10 @@ struct BlockerCheck {
 // The checks, in upstream's order. Exposed so tests can list them.
 const std::vector<BlockerCheck>& blocker_checks();
 
-// Every blocker of the VMI, in check order; empty when none. After the checks comes the
-// LiveMigratable condition's own reason when it is False for a reason no check derived (a host-model
-// CPU, which depends on the node, or a reason of another KubeVirt version), with its message.
+// Every blocker of the VMI, in check order; empty when none, and when its LiveMigratable condition is
+// True (virt-handler passed every check). When the condition is False for a reason no check derived
+// (a host-model CPU, which depends on the node, or a reason of another KubeVirt version), that reason
+// comes first, with the condition's message: it is the first check that failed.
 std::vector<MigrationBlocker> migration_blockers(const cluster::Vmi& vmi, const MigrationConfig& config);
 
 }  // namespace wu::decide

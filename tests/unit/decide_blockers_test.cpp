@@ -13,9 +13,11 @@ using wu::decide::MigrationConfig;
 
 namespace {
 
-// A migratable VMI: masquerade on the pod network, one ReadWriteMany PVC.
+// A migratable VMI: masquerade on the pod network, one ReadWriteMany PVC; no LiveMigratable
+// condition yet, so only its spec and status decide.
 Vmi clean(const std::string& name = "vm") {
   Vmi v = vmi(name);
+  v.live_migratable.clear();
   v.pod_network = "default";
   v.pod_interface_binding = "masquerade";
   MigrationVolume root;
@@ -79,8 +81,8 @@ TEST_CASE("blockers: DisksNotLiveMigratable names every unshared PVC and hostDis
   REQUIRE(b.size() == 1);
   CHECK(b[0].code == "DisksNotLiveMigratable");
   CHECK(b[0].message ==
-        "PVC web-00-data is not ReadWriteMany, cannot tell whether PVC web-00-logs is shared (no "
-        "persistentVolumeClaimInfo in volumeStatus), hostDisk scratch is not shared");
+        "PVC web-00-data is not ReadWriteMany, cannot tell whether PVC web-00-logs is shared: volumeStatus has no "
+        "persistentVolumeClaimInfo for it, hostDisk scratch is not shared");
   Vmi rwo_translated = clean();
   MigrationVolume t = host_disk("claim-x", false);
   t.claim_info = true;  // translated PVC, ReadWriteOnce
@@ -192,7 +194,7 @@ TEST_CASE("blockers: all at once, in calculateLiveMigrationCondition's order") {
               "HypervPassthroughNotLiveMigratable", "DisksNotLiveMigratable"});
 }
 
-TEST_CASE("blockers: the condition's own reason when no check derived it") {
+TEST_CASE("blockers: the condition's own reason when no check derived it, first") {
   Vmi host_model = clean();
   host_model.live_migratable = "False";
   host_model.live_migratable_reason = "CPUModeLiveMigratable";
@@ -201,6 +203,8 @@ TEST_CASE("blockers: the condition's own reason when no check derived it") {
   REQUIRE(b.size() == 1);
   CHECK(b[0].code == "CPUModeLiveMigratable");
   CHECK(b[0].message == host_model.live_migratable_message);
+  host_model.migration_volumes.push_back(claim("data", true, false));
+  CHECK(codes(migration_blockers(host_model, {})) == Codes{"CPUModeLiveMigratable", "DisksNotLiveMigratable"});
 
   Vmi disks = clean();  // the condition names what a check found too: listed once
   disks.live_migratable = "False";
@@ -211,6 +215,16 @@ TEST_CASE("blockers: the condition's own reason when no check derived it") {
   b = migration_blockers(disks, {});
   REQUIRE(b.size() == 1);
   CHECK(b[0].message == "the LiveMigratable condition says so");
+}
+
+TEST_CASE("blockers: none while LiveMigratable is True, whatever the spec says") {
+  Vmi v = clean();
+  v.host_devices = {"gpu1"};
+  v.live_migratable = "True";  // every check passed on virt-handler
+  CHECK(migration_blockers(v, {}).empty());
+  v.live_migratable = "False";
+  v.live_migratable_reason = "HostDeviceNotLiveMigratable";
+  CHECK(codes(migration_blockers(v, {})) == Codes{"HostDeviceNotLiveMigratable"});
 }
 
 TEST_CASE("blockers: the plan carries them for Running VMIs, with the KubeVirt CR's configuration") {
