@@ -22,6 +22,20 @@ assert pairs("web-02") == [], pairs("web-02")
 assert v["web-00"]["action"] == "Skip" and v["web-00"]["reason"] == "NotLiveMigratable"
 PY
 
+# The same dump as one JSON List, the form `kubectl get -o json` prints (read item by item).
+if python3 -c 'import yaml' 2>/dev/null; then
+  python3 -c 'import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), open(sys.argv[2], "w"))' \
+    "$DATA/blockers-dump.yaml" "$TMP/dump.json"
+  cp "$TMP/out" "$TMP/from-yaml.json"
+  expect_status 0 "plan -o json from JSON" -- "$B" plan -A --from-file "$TMP/dump.json" -o json
+  python3 - "$TMP/from-yaml.json" "$TMP/out" <<'PY' && pass || fail "a JSON dump gives the same blockers as YAML"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert [v["blockers"] for v in a["vmis"]] == [v["blockers"] for v in b["vmis"]]
+assert any(v["blockers"] for v in b["vmis"])
+PY
+fi
+
 expect_status 0 "plan -o yaml" -- "$B" plan -A --from-file "$DATA/blockers-dump.yaml" -o yaml
 expect_in "$TMP/out" "code: DisksNotLiveMigratable" "blockers in YAML"
 
