@@ -30,6 +30,22 @@ struct MigrationVolume {
   bool host_disk_shared = false;  // hostDisk.shared is true
 };
 
+// The binding of the VMI's interface on the pod network (VerifyVMIMigratable, interface.go).
+enum class PodBinding : std::uint8_t {
+  None,        // no interfaces, or no pod network: nothing to check
+  Missing,     // no interface has the pod network's name
+  Masquerade,  // masquerade or passtBinding
+  Bridge,
+  Plugin,      // binding: {name}
+  Other,       // sriov, slirp, macvtap, passt, or none given
+};
+
+// A spec.domain.devices.hostDevices[] or gpus[] entry.
+struct HostDevice {
+  std::string name, device_name;
+  bool gpu = false;
+};
+
 struct Vmi {
   std::string namespace_, name, uid;
   Labels labels;
@@ -68,25 +84,22 @@ struct Vmi {
   bool rwo_volume_not_migrated = false;
 
   // What upstream's migratability checks read from spec and status (calculateLiveMigrationCondition,
-  // pkg/virt-handler/vm.go); lib/decide/migration_blockers judges them.
-  std::string live_migratable_message;     // the LiveMigratable condition's message, when it is False
-  std::vector<MigrationVolume> migration_volumes;  // PVC, DataVolume and hostDisk volumes, in spec order
-  // The interface on the pod network (spec.networks[] with `pod`), only when the VMI has interfaces.
-  std::string pod_network;                 // that network's name; "" = no pod network or no interfaces
-  std::string pod_interface_binding;       // its binding: masquerade, passtBinding, bridge, sriov, binding, ...;
-                                           // "" = no interface of that name
-  std::string pod_interface_plugin;        // binding.name, for a plugin binding
-  bool bridge_migration_allowed = false;   // annotation kubevirt.io/allow-pod-bridge-network-live-migration
-  std::vector<std::string> host_devices;   // spec.domain.devices.hostDevices[].name
-  std::vector<std::pair<std::string, std::string>> gpus;  // spec.domain.devices.gpus[]: name, deviceName
-  bool launch_security = false;            // spec.domain.launchSecurity is set
-  bool sev = false;                        // ... with sev or snp
-  bool tdx = false;                        // ... with tdx
-  bool s390x = false;                      // spec.architecture is s390x
-  bool invtsc_required = false;            // spec.domain.cpu.features[] invtsc with policy require or force
-  bool hyperv_reenlightenment = false;     // spec.domain.features.hyperv.reenlightenment.enabled
-  bool hyperv_passthrough = false;         // spec.domain.features.hypervPassthrough.enabled
-  bool tsc_frequency_hint = false;         // status.topologyHints.tscFrequency > 0
+  // pkg/virt-handler/vm.go); lib/decide/migration_blockers judges them. Kept small for 100,000 VMIs.
+  std::string live_migratable_message;    // the LiveMigratable condition's message, when it is False
+  // PVC, DataVolume and hostDisk volumes, in spec order, but for ReadWriteMany claims: they pass every check.
+  std::vector<MigrationVolume> migration_volumes;
+  std::vector<HostDevice> host_devices;   // hostDevices[] then gpus[]
+  std::string pod_binding_name;           // Plugin: its name; Other: the binding; Missing: the pod network
+  PodBinding pod_binding = PodBinding::None;
+  bool bridge_migration_allowed = false;  // annotation kubevirt.io/allow-pod-bridge-network-live-migration
+  bool launch_security = false;           // spec.domain.launchSecurity is set
+  bool sev = false;                       // ... with sev or snp
+  bool tdx = false;                       // ... with tdx
+  bool s390x = false;                     // spec.architecture is s390x
+  bool invtsc_required = false;           // spec.domain.cpu.features[] invtsc with policy require or force
+  bool hyperv_reenlightenment = false;    // spec.domain.features.hyperv.reenlightenment.enabled
+  bool hyperv_passthrough = false;        // spec.domain.features.hypervPassthrough.enabled
+  bool tsc_frequency_hint = false;        // status.topologyHints.tscFrequency > 0
 };
 
 struct Vm {

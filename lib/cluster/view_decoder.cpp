@@ -1,6 +1,7 @@
 #include "cluster/view_decoder.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include <simdjson.h>
 
@@ -103,21 +104,21 @@ struct ClaimStatus {
   bool read_write_many = false;
 };
 
-// The binding of a spec.domain.devices.interfaces[] entry, in VerifyVMIMigratable's order
+// A spec.domain.devices.interfaces[] entry's binding, judged in VerifyVMIMigratable's order
 // (pkg/network/vmispec/interface.go): masquerade or passtBinding, then bridge, then a plugin.
 struct InterfaceSpec {
   std::string name, plugin, other;
   bool masquerade = false, passt = false, bridge = false, binding = false;
-  std::string binding_name() const {
-    if (masquerade) return "masquerade";
-    if (passt) return "passtBinding";
-    if (bridge) return "bridge";
-    if (binding) return "binding";
-    return other.empty() ? "unspecified" : other;
+  PodBinding kind() const {
+    if (masquerade || passt) return PodBinding::Masquerade;
+    if (bridge) return PodBinding::Bridge;
+    if (binding) return PodBinding::Plugin;
+    return PodBinding::Other;
   }
 };
 
-void decode_vmi_domain(od::value v, Vmi& vmi, std::vector<InterfaceSpec>& interfaces) {
+void decode_vmi_domain(od::value v, Vmi& vmi, std::vector<InterfaceSpec>& interfaces,
+                       std::vector<HostDevice>& host_devices, std::vector<HostDevice>& gpus) {
   for_fields(v, [&](std::string_view k, od::value dv) {
     if (k == "launchSecurity" && present(dv)) {
       vmi.launch_security = true;
@@ -155,20 +156,22 @@ void decode_vmi_domain(od::value v, Vmi& vmi, std::vector<InterfaceSpec>& interf
       for_fields(dv, [&](std::string_view devk, od::value devv) {
         if (devk == "hostDevices")
           for_items(devv, [&](od::value h) {
-            std::string name;
+            HostDevice d;
             for_fields(h, [&](std::string_view hk, od::value hv) {
-              if (hk == "name") name = str(hv);
+              if (hk == "name") d.name = str(hv);
+              else if (hk == "deviceName") d.device_name = str(hv);
             });
-            vmi.host_devices.push_back(std::move(name));
+            host_devices.push_back(std::move(d));
           });
         else if (devk == "gpus")
           for_items(devv, [&](od::value g) {
-            std::string name, device;
+            HostDevice d;
+            d.gpu = true;
             for_fields(g, [&](std::string_view gk, od::value gv) {
-              if (gk == "name") name = str(gv);
-              else if (gk == "deviceName") device = str(gv);
+              if (gk == "name") d.name = str(gv);
+              else if (gk == "deviceName") d.device_name = str(gv);
             });
-            vmi.gpus.emplace_back(std::move(name), std::move(device));
+            gpus.push_back(std::move(d));
           });
         else if (devk == "interfaces")
           for_items(devv, [&](od::value i) {
@@ -201,6 +204,7 @@ void decode_vmi(od::value v, Snapshot& s) {
   std::vector<SpecVolume> spec_volumes;
   std::vector<std::pair<std::string, ClaimStatus>> claim_statuses;  // by volume name
   std::vector<InterfaceSpec> interfaces;
+  std::vector<HostDevice> host_devices, gpus;
   std::string pod_network;
   bool has_pod_network = false;
   for_fields(v, [&](std::string_view key, od::value value) {
@@ -213,7 +217,7 @@ void decode_vmi(od::value v, Snapshot& s) {
       for_fields(value, [&](std::string_view k, od::value sv) {
         if (k == "evictionStrategy") vmi.eviction_strategy = str(sv);
         else if (k == "architecture") vmi.s390x = str(sv) == "s390x";
-        else if (k == "domain") decode_vmi_domain(sv, vmi, interfaces);
+        else if (k == "domain") decode_vmi_domain(sv, vmi, interfaces, host_devices, gpus);
         else if (k == "networks")
           for_items(sv, [&](od::value n) {
             std::string name;
@@ -346,15 +350,21 @@ void decode_vmi(od::value v, Snapshot& s) {
       mv.shared = st->second.read_write_many;
       if (mv.kind == MigrationVolume::Kind::HostDisk && !st->second.claim.empty()) mv.name = st->second.claim;
     }
-    vmi.migration_volumes.push_back(std::move(mv));
+    if (!(mv.claim_info && mv.shared)) vmi.migration_volumes.push_back(std::move(mv));
   }
+  vmi.host_devices = std::move(host_devices);
+  vmi.host_devices.insert(vmi.host_devices.end(), std::make_move_iterator(gpus.begin()),
+                          std::make_move_iterator(gpus.end()));
   // VerifyVMIMigratable (pkg/network/vmispec/interface.go) has nothing to check without interfaces.
   if (!interfaces.empty() && has_pod_network) {
-    vmi.pod_network = std::move(pod_network);
+    vmi.pod_binding = PodBinding::Missing;
+    vmi.pod_binding_name = pod_network;
     for (const auto& iface : interfaces)
-      if (iface.name == vmi.pod_network) {
-        vmi.pod_interface_binding = iface.binding_name();
-        vmi.pod_interface_plugin = iface.plugin;
+      if (iface.name == pod_network) {
+        vmi.pod_binding = iface.kind();
+        vmi.pod_binding_name = vmi.pod_binding == PodBinding::Plugin  ? iface.plugin
+                               : vmi.pod_binding == PodBinding::Other ? (iface.other.empty() ? "no binding" : iface.other)
+                                                                      : std::string();
         break;
       }
   }

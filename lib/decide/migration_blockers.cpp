@@ -23,21 +23,25 @@ std::string join(const std::vector<std::string>& parts, const char* sep = ", ") 
 // (pkg/network/vmispec/interface.go): the interface on the pod network must use masquerade or passt,
 // bridge with the allow-pod-bridge-network-live-migration annotation, or a plugin with a migration method.
 B interface_check(const cluster::Vmi& v, const MigrationConfig& c) {
-  if (v.pod_network.empty()) return std::nullopt;
-  const std::string& binding = v.pod_interface_binding;
+  using cluster::PodBinding;
   std::string why;
-  if (binding.empty()) why = "no interface for the pod network " + v.pod_network;
-  else if (binding == "masquerade" || binding == "passtBinding") return std::nullopt;
-  else if (binding == "bridge") {
-    if (v.bridge_migration_allowed) return std::nullopt;
-    why = "pod network interface " + v.pod_network +
-          " uses bridge, without the annotation kubevirt.io/allow-pod-bridge-network-live-migration";
-  } else if (binding == "binding") {
-    if (contains(c.migratable_bindings, v.pod_interface_plugin)) return std::nullopt;
-    why = "pod network interface " + v.pod_network + " uses binding plugin " + v.pod_interface_plugin +
-          ", which has no migration method in the KubeVirt configuration";
-  } else {
-    why = "pod network interface " + v.pod_network + " uses " + binding + ", not masquerade or a migratable plugin";
+  switch (v.pod_binding) {
+    case PodBinding::None:
+    case PodBinding::Masquerade: return std::nullopt;
+    case PodBinding::Missing: why = "no interface for the pod network " + v.pod_binding_name; break;
+    case PodBinding::Bridge:
+      if (v.bridge_migration_allowed) return std::nullopt;
+      why = "the pod network's interface uses bridge, without the annotation "
+            "kubevirt.io/allow-pod-bridge-network-live-migration";
+      break;
+    case PodBinding::Plugin:
+      if (contains(c.migratable_bindings, v.pod_binding_name)) return std::nullopt;
+      why = "the pod network's interface uses binding plugin " + v.pod_binding_name +
+            ", which has no migration method in the KubeVirt configuration";
+      break;
+    case PodBinding::Other:
+      why = "the pod network's interface uses " + v.pod_binding_name + ", not masquerade or a migratable plugin";
+      break;
   }
   return MigrationBlocker{"InterfaceNotLiveMigratable", why};
 }
@@ -45,17 +49,20 @@ B interface_check(const cluster::Vmi& v, const MigrationConfig& c) {
 // vmiContainsNonMigratablePCIHostDevices (pkg/virt-handler/vm.go): any generic host device; more than
 // one GPU; one GPU unless the VGPULiveMigration gate is on and it is a permitted mediated device.
 B host_device_check(const cluster::Vmi& v, const MigrationConfig& c) {
-  std::vector<std::string> parts;
-  if (!v.host_devices.empty()) parts.push_back("hostDevices " + join(v.host_devices));
-  std::vector<std::string> gpu_names;
-  for (const auto& g : v.gpus) gpu_names.push_back(g.first);
-  if (v.gpus.size() > 1) parts.push_back("gpus " + join(gpu_names) + " (more than one GPU)");
-  if (v.gpus.size() == 1) {
+  std::vector<std::string> parts, devices, gpus;
+  const cluster::HostDevice* gpu = nullptr;
+  for (const auto& d : v.host_devices) {
+    (d.gpu ? gpus : devices).push_back(d.name);
+    if (d.gpu) gpu = &d;
+  }
+  if (!devices.empty()) parts.push_back("hostDevices " + join(devices));
+  if (gpus.size() > 1) parts.push_back("gpus " + join(gpus) + " (more than one GPU)");
+  if (gpus.size() == 1) {
     std::vector<std::string> why;
     if (!c.vgpu_live_migration) why.push_back("feature gate VGPULiveMigration is not enabled");
-    if (!contains(c.mediated_devices, v.gpus[0].second))
-      why.push_back(v.gpus[0].second + " is not a permitted mediated device");
-    if (!why.empty()) parts.push_back("gpus " + gpu_names[0] + " (" + join(why, "; ") + ")");
+    if (!contains(c.mediated_devices, gpu->device_name))
+      why.push_back(gpu->device_name + " is not a permitted mediated device");
+    if (!why.empty()) parts.push_back("gpus " + gpus[0] + " (" + join(why, "; ") + ")");
   }
   if (parts.empty()) return std::nullopt;
   return MigrationBlocker{"HostDeviceNotLiveMigratable", join(parts)};

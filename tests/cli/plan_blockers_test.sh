@@ -42,7 +42,7 @@ expect_in "$TMP/out" "code: DisksNotLiveMigratable" "blockers in YAML"
 expect_status 0 "plan text" -- "$B" plan -A --from-file "$DATA/blockers-dump.yaml"
 expect_in "$TMP/out" "Not live-migratable:" "heading"
 expect_in "$TMP/out" "  web/web-00: HostDeviceNotLiveMigratable (hostDevices gpu1), DisksNotLiveMigratable (PVC web-00-root is not ReadWriteMany)" "every blocker named"
-expect_in "$TMP/out" "  desktops/win-00: InterfaceNotLiveMigratable (pod network interface default uses bridge, without the annotation kubevirt.io/allow-pod-bridge-network-live-migration), HypervPassthroughNotLiveMigratable (VMI uses hyperv passthrough)" "interface and passthrough"
+expect_in "$TMP/out" "  desktops/win-00: InterfaceNotLiveMigratable (the pod network's interface uses bridge, without the annotation kubevirt.io/allow-pod-bridge-network-live-migration), HypervPassthroughNotLiveMigratable (VMI uses hyperv passthrough)" "interface and passthrough"
 expect_in "$TMP/out" "  hpc/hpc-00: CPUModeLiveMigratable (the node \"worker-2\" does not allow migration with host-model)" "the condition's own reason"
 expect_not_in "$TMP/out" "web/web-01:" "a migratable VMI is not listed"
 finish

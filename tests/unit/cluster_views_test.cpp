@@ -86,21 +86,21 @@ TEST_CASE("a VMI decodes the facts the migratability checks read, status before 
   CHECK(v.hyperv_reenlightenment);
   CHECK(v.hyperv_passthrough);
   CHECK(v.tsc_frequency_hint);
-  CHECK(v.pod_network == "default");  // the first network with `pod`
-  CHECK(v.pod_interface_binding == "bridge");
-  CHECK(v.host_devices == std::vector<std::string>{"hd1"});
-  REQUIRE(v.gpus.size() == 1);
-  CHECK(v.gpus[0] == std::pair<std::string, std::string>{"g1", "nvidia.com/T4"});
-  REQUIRE(v.migration_volumes.size() == 7);  // containerDisk and cloudInit are not PVCs or hostDisks
+  CHECK(v.pod_binding == PodBinding::Bridge);  // the first network with `pod` is "default"
+  REQUIRE(v.host_devices.size() == 2);  // hostDevices, then gpus
+  CHECK((v.host_devices[0].name == "hd1" && v.host_devices[0].device_name == "intel.com/qat" && !v.host_devices[0].gpu));
+  CHECK((v.host_devices[1].name == "g1" && v.host_devices[1].device_name == "nvidia.com/T4" && v.host_devices[1].gpu));
+  // The ReadWriteMany DataVolume passes every check and is not kept; containerDisk and cloudInit are
+  // not PVCs or hostDisks.
+  REQUIRE(v.migration_volumes.size() == 6);
   using K = MigrationVolume::Kind;
   const auto& m = v.migration_volumes;
   CHECK((m[0].name == "web-root" && m[0].kind == K::Claim && m[0].claim_info && !m[0].shared && m[0].migrated));
-  CHECK((m[1].name == "web-dv" && m[1].claim_info && m[1].shared && !m[1].migrated));
-  CHECK((m[2].name == "web-rox" && m[2].claim_info && !m[2].shared));  // ReadOnlyMany is not shared
-  CHECK((m[3].name == "web-nostatus" && !m[3].claim_info));
-  CHECK((m[4].name == "hd" && m[4].kind == K::HostDisk && m[4].host_disk_shared && !m[4].claim_info));
-  CHECK((m[5].name == "pvc-behind" && m[5].kind == K::HostDisk && m[5].claim_info && !m[5].shared));
-  CHECK((m[6].name == "hd3" && !m[6].host_disk_shared));
+  CHECK((m[1].name == "web-rox" && m[1].claim_info && !m[1].shared));  // ReadOnlyMany is not shared
+  CHECK((m[2].name == "web-nostatus" && !m[2].claim_info));
+  CHECK((m[3].name == "hd" && m[3].kind == K::HostDisk && m[3].host_disk_shared && !m[3].claim_info));
+  CHECK((m[4].name == "pvc-behind" && m[4].kind == K::HostDisk && m[4].claim_info && !m[4].shared));
+  CHECK((m[5].name == "hd3" && !m[5].host_disk_shared));
 }
 
 TEST_CASE("a VMI's pod network: a plugin binding, a missing interface, no interfaces at all") {
@@ -114,13 +114,18 @@ TEST_CASE("a VMI's pod network: a plugin binding, a missing interface, no interf
   decode_object(R"({"metadata":{"name":"d"},"spec":{"networks":[{"name":"default","pod":{}}],
     "domain":{"launchSecurity":{"tdx":{}},"cpu":{"features":[{"name":"invtsc","policy":"require"}]},
       "devices":{"interfaces":[{"name":"default","masquerade":null,"passtBinding":{}}]}}}})", ViewKind::Vmi, s);
-  REQUIRE(s.vmis.size() == 4);
-  CHECK(s.vmis[0].pod_interface_binding == "binding");
-  CHECK(s.vmis[0].pod_interface_plugin == "l2bridge");
-  CHECK(s.vmis[1].pod_network == "default");
-  CHECK(s.vmis[1].pod_interface_binding.empty());  // no interface for the pod network
-  CHECK(s.vmis[2].pod_network.empty());            // no interfaces: nothing to check
-  CHECK(s.vmis[3].pod_interface_binding == "passtBinding");  // a null binding is no binding
+  decode_object(R"({"metadata":{"name":"e"},"spec":{"networks":[{"name":"default","pod":{}}],
+    "domain":{"devices":{"interfaces":[{"name":"default","sriov":{}}]}}}})", ViewKind::Vmi, s);
+  REQUIRE(s.vmis.size() == 5);
+  CHECK(s.vmis[4].pod_binding == PodBinding::Other);
+  CHECK(s.vmis[4].pod_binding_name == "sriov");
+  CHECK(s.vmis[0].pod_binding == PodBinding::Plugin);
+  CHECK(s.vmis[0].pod_binding_name == "l2bridge");
+  CHECK(s.vmis[1].pod_binding == PodBinding::Missing);  // no interface for the pod network
+  CHECK(s.vmis[1].pod_binding_name == "default");
+  CHECK(s.vmis[2].pod_binding == PodBinding::None);     // no interfaces: nothing to check
+  CHECK(s.vmis[3].pod_binding == PodBinding::Masquerade);  // passtBinding; a null masquerade is none
+  CHECK(s.vmis[3].pod_binding_name.empty());
   CHECK(s.vmis[3].tdx);
   CHECK_FALSE(s.vmis[3].sev);
   CHECK(s.vmis[3].invtsc_required);

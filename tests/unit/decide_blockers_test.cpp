@@ -6,26 +6,30 @@
 #include "decide_fixture.hpp"
 
 using namespace decide_fixture;
+using wu::cluster::HostDevice;
 using wu::cluster::MigrationVolume;
+using wu::cluster::PodBinding;
 using wu::decide::migration_blockers;
 using wu::decide::MigrationBlocker;
 using wu::decide::MigrationConfig;
 
 namespace {
 
-// A migratable VMI: masquerade on the pod network, one ReadWriteMany PVC; no LiveMigratable
-// condition yet, so only its spec and status decide.
+// A migratable VMI: masquerade on the pod network, a ReadWriteMany PVC (the view does not keep it);
+// no LiveMigratable condition yet, so only its spec and status decide.
 Vmi clean(const std::string& name = "vm") {
   Vmi v = vmi(name);
   v.live_migratable.clear();
-  v.pod_network = "default";
-  v.pod_interface_binding = "masquerade";
-  MigrationVolume root;
-  root.name = name + "-root";
-  root.claim_info = true;
-  root.shared = true;
-  v.migration_volumes.push_back(root);
+  v.pod_binding = PodBinding::Masquerade;
   return v;
+}
+
+HostDevice device(const std::string& name, const std::string& device_name, bool gpu) {
+  HostDevice d;
+  d.name = name;
+  d.device_name = device_name;
+  d.gpu = gpu;
+  return d;
 }
 
 std::vector<std::string> codes(const std::vector<MigrationBlocker>& blockers) {
@@ -58,12 +62,12 @@ MigrationVolume host_disk(const std::string& name, bool shared) {
 TEST_CASE("blockers: a masquerade VMI on ReadWriteMany storage has none") {
   CHECK(migration_blockers(clean(), {}).empty());
   Vmi no_interfaces = clean();
-  no_interfaces.pod_network.clear();  // no interfaces, or no pod network: nothing to check
-  no_interfaces.pod_interface_binding.clear();
+  no_interfaces.pod_binding = PodBinding::None;  // no interfaces, or no pod network: nothing to check
   CHECK(migration_blockers(no_interfaces, {}).empty());
-  Vmi passt = clean();
-  passt.pod_interface_binding = "passtBinding";
-  CHECK(migration_blockers(passt, {}).empty());
+  Vmi shared = clean();
+  MigrationVolume rwx = claim("shared-root", true, true);  // the view drops these; a check passes them too
+  shared.migration_volumes.push_back(rwx);
+  CHECK(migration_blockers(shared, {}).empty());
 }
 
 TEST_CASE("blockers: DisksNotLiveMigratable names every unshared PVC and hostDisk") {
@@ -92,19 +96,19 @@ TEST_CASE("blockers: DisksNotLiveMigratable names every unshared PVC and hostDis
 
 TEST_CASE("blockers: HostDeviceNotLiveMigratable for host devices and GPUs") {
   Vmi v = clean();
-  v.host_devices = {"gpu1", "nic1"};
+  v.host_devices = {device("gpu1", "nvidia.com/GA102", false), device("nic1", "intel.com/qat", false)};
   auto b = migration_blockers(v, {});
   REQUIRE(b.size() == 1);
   CHECK(b[0].code == "HostDeviceNotLiveMigratable");
   CHECK(b[0].message == "hostDevices gpu1, nic1");
 
   Vmi two = clean();
-  two.gpus = {{"g1", "nvidia.com/A10"}, {"g2", "nvidia.com/A10"}};
+  two.host_devices = {device("g1", "nvidia.com/A10", true), device("g2", "nvidia.com/A10", true)};
   MigrationConfig gate_on{true, {"nvidia.com/A10"}, {}};
   CHECK(migration_blockers(two, gate_on)[0].message == "gpus g1, g2 (more than one GPU)");
 
   Vmi one = clean();
-  one.gpus = {{"g1", "nvidia.com/GRID_T4-1Q"}};
+  one.host_devices = {device("g1", "nvidia.com/GRID_T4-1Q", true)};
   CHECK(migration_blockers(one, {})[0].message ==
         "gpus g1 (feature gate VGPULiveMigration is not enabled; nvidia.com/GRID_T4-1Q is not a permitted mediated "
         "device)");
@@ -117,44 +121,47 @@ TEST_CASE("blockers: HostDeviceNotLiveMigratable for host devices and GPUs") {
 
 TEST_CASE("blockers: InterfaceNotLiveMigratable for the pod network's binding") {
   Vmi sriov = clean();
-  sriov.pod_interface_binding = "sriov";
+  sriov.pod_binding = PodBinding::Other;
+  sriov.pod_binding_name = "sriov";
   auto b = migration_blockers(sriov, {});
   REQUIRE(b.size() == 1);
   CHECK(b[0].code == "InterfaceNotLiveMigratable");
-  CHECK(b[0].message == "pod network interface default uses sriov, not masquerade or a migratable plugin");
+  CHECK(b[0].message == "the pod network's interface uses sriov, not masquerade or a migratable plugin");
 
   Vmi bridge = clean();
-  bridge.pod_interface_binding = "bridge";
+  bridge.pod_binding = PodBinding::Bridge;
   CHECK(migration_blockers(bridge, {})[0].message ==
-        "pod network interface default uses bridge, without the annotation "
+        "the pod network's interface uses bridge, without the annotation "
         "kubevirt.io/allow-pod-bridge-network-live-migration");
   bridge.bridge_migration_allowed = true;
   CHECK(migration_blockers(bridge, {}).empty());
 
   Vmi plugin = clean();
-  plugin.pod_interface_binding = "binding";
-  plugin.pod_interface_plugin = "l2bridge";
+  plugin.pod_binding = PodBinding::Plugin;
+  plugin.pod_binding_name = "l2bridge";
   CHECK(migration_blockers(plugin, {})[0].message ==
-        "pod network interface default uses binding plugin l2bridge, which has no migration method in the KubeVirt "
+        "the pod network's interface uses binding plugin l2bridge, which has no migration method in the KubeVirt "
         "configuration");
   CHECK(migration_blockers(plugin, MigrationConfig{false, {}, {"l2bridge"}}).empty());
 
   Vmi missing = clean();
-  missing.pod_network = "pod";
-  missing.pod_interface_binding.clear();
+  missing.pod_binding = PodBinding::Missing;
+  missing.pod_binding_name = "pod";
   CHECK(migration_blockers(missing, {})[0].message == "no interface for the pod network pod");
 }
 
 TEST_CASE("blockers: SEV, TDX, Secure Execution, TSC frequency, hyperv passthrough") {
   Vmi sev = clean();
-  sev.launch_security = sev.sev = true;
+  sev.launch_security = true;
+  sev.sev = true;
   CHECK(codes(migration_blockers(sev, {})) == Codes{"SEVNotLiveMigratable"});
   CHECK(migration_blockers(sev, {})[0].message == "VMI uses SEV");
   sev.tdx = true;  // `if SEV ... else if TDX`: SEV wins
   CHECK(codes(migration_blockers(sev, {})) == Codes{"SEVNotLiveMigratable"});
 
   Vmi tdx = clean();
-  tdx.launch_security = tdx.tdx = true;
+  tdx.launch_security = true;
+  tdx.tdx = true;
   CHECK(codes(migration_blockers(tdx, {})) == Codes{"TDXNotLiveMigratable"});
 
   Vmi se = clean();
@@ -181,9 +188,11 @@ TEST_CASE("blockers: SEV, TDX, Secure Execution, TSC frequency, hyperv passthrou
 
 TEST_CASE("blockers: all at once, in calculateLiveMigrationCondition's order") {
   Vmi v = clean();
-  v.pod_interface_binding = "sriov";
-  v.host_devices = {"gpu1"};
-  v.launch_security = v.sev = true;
+  v.pod_binding = PodBinding::Other;
+  v.pod_binding_name = "sriov";
+  v.host_devices = {device("gpu1", "nvidia.com/GA102", false)};
+  v.launch_security = true;
+  v.sev = true;
   v.s390x = true;
   v.hyperv_reenlightenment = true;
   v.hyperv_passthrough = true;
@@ -219,7 +228,7 @@ TEST_CASE("blockers: the condition's own reason when no check derived it, first"
 
 TEST_CASE("blockers: none while LiveMigratable is True, whatever the spec says") {
   Vmi v = clean();
-  v.host_devices = {"gpu1"};
+  v.host_devices = {device("gpu1", "nvidia.com/GA102", false)};
   v.live_migratable = "True";  // every check passed on virt-handler
   CHECK(migration_blockers(v, {}).empty());
   v.live_migratable = "False";
@@ -229,7 +238,7 @@ TEST_CASE("blockers: none while LiveMigratable is True, whatever the spec says")
 
 TEST_CASE("blockers: the plan carries them for Running VMIs, with the KubeVirt CR's configuration") {
   Vmi gpu = clean("gpu");
-  gpu.gpus = {{"g1", "nvidia.com/GRID_T4-1Q"}};
+  gpu.host_devices = {device("g1", "nvidia.com/GRID_T4-1Q", true)};
   Vmi pending = clean("pending");
   pending.phase = "Scheduling";
   pending.migration_volumes.push_back(claim("pending-data", false, false));
