@@ -39,6 +39,20 @@ KubeVirtCr kubevirt_from_json(const json& o) {
   if (methods.is_array())
     for (const auto& m : methods)
       if (m.is_string()) kv.update_methods.push_back(m.get<std::string>());
+  const json& config = field(field(o, "spec"), "configuration");
+  const json& gates = field(field(config, "developerConfiguration"), "featureGates");
+  if (gates.is_array())
+    for (const auto& g : gates)
+      if (g.is_string()) kv.feature_gates.push_back(g.get<std::string>());
+  const json& mdevs = field(field(config, "permittedHostDevices"), "mediatedDevices");
+  if (mdevs.is_array())
+    for (const auto& m : mdevs)
+      if (std::string r = str(m, "resourceName"); !r.empty()) kv.mediated_devices.push_back(std::move(r));
+  // GetNetworkBindings (pkg/virt-config/virt-config.go): a plugin with `migration` set is migratable.
+  const json& bindings = field(field(config, "network"), "binding");
+  if (bindings.is_object())
+    for (auto it = bindings.begin(); it != bindings.end(); ++it)
+      if (field(*it, "migration").is_object()) kv.migratable_bindings.push_back(it.key());
   return kv;
 }
 

@@ -17,6 +17,35 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 // Seconds since the Unix epoch; 0 = unset.
 using Timestamp = std::int64_t;
 
+// A PVC, DataVolume or hostDisk volume of a VMI, joined with its status.volumeStatus[] and
+// status.migratedVolumes entries: what checkVolumesForMigration (pkg/virt-handler/vm.go) reads.
+struct MigrationVolume {
+  enum class Kind : std::uint8_t { Claim, HostDisk };
+  std::string name;          // Claim: the PVC (claimName, or the DataVolume's name); HostDisk: the
+                             // volume, or its PVC's claimName when volumeStatus has one (a translated PVC)
+  Kind kind = Kind::Claim;
+  bool claim_info = false;   // volumeStatus[].persistentVolumeClaimInfo is set
+  bool shared = false;       // ... and its accessModes include ReadWriteMany (HasSharedAccessMode, pvc.go)
+  bool migrated = false;     // status.migratedVolumes lists it
+  bool host_disk_shared = false;  // hostDisk.shared is true
+};
+
+// The binding of the VMI's interface on the pod network (VerifyVMIMigratable, interface.go).
+enum class PodBinding : std::uint8_t {
+  None,        // no interfaces, or no pod network: nothing to check
+  Missing,     // no interface has the pod network's name
+  Masquerade,  // masquerade or passtBinding
+  Bridge,
+  Plugin,      // binding: {name}
+  Other,       // sriov, slirp, macvtap, passt, or none given
+};
+
+// A spec.domain.devices.hostDevices[] or gpus[] entry.
+struct HostDevice {
+  std::string name, device_name;
+  bool gpu = false;
+};
+
 struct Vmi {
   std::string namespace_, name, uid;
   Labels labels;
@@ -53,6 +82,24 @@ struct Vmi {
   // than the persistent VM state, that status.migratedVolumes does not list: a volume update cannot
   // migrate it (ValidateVolumesUpdateMigration, volume-migration.go).
   bool rwo_volume_not_migrated = false;
+
+  // What upstream's migratability checks read from spec and status (calculateLiveMigrationCondition,
+  // pkg/virt-handler/vm.go); lib/decide/migration_blockers judges them. Kept small for 100,000 VMIs.
+  std::string live_migratable_message;    // the LiveMigratable condition's message, when it is False
+  // PVC, DataVolume and hostDisk volumes, in spec order, but for ReadWriteMany claims: they pass every check.
+  std::vector<MigrationVolume> migration_volumes;
+  std::vector<HostDevice> host_devices;   // hostDevices[] then gpus[]
+  std::string pod_binding_name;           // Plugin: its name; Other: the binding; Missing: the pod network
+  PodBinding pod_binding = PodBinding::None;
+  bool bridge_migration_allowed = false;  // annotation kubevirt.io/allow-pod-bridge-network-live-migration
+  bool launch_security = false;           // spec.domain.launchSecurity is set
+  bool sev = false;                       // ... with sev or snp
+  bool tdx = false;                       // ... with tdx
+  bool s390x = false;                     // spec.architecture is s390x
+  bool invtsc_required = false;           // spec.domain.cpu.features[] invtsc with policy require or force
+  bool hyperv_reenlightenment = false;    // spec.domain.features.hyperv.reenlightenment.enabled
+  bool hyperv_passthrough = false;        // spec.domain.features.hypervPassthrough.enabled
+  bool tsc_frequency_hint = false;        // status.topologyHints.tscFrequency > 0
 };
 
 struct Vm {
@@ -97,6 +144,10 @@ struct KubeVirtCr {
   std::string observed_deployment_id, target_deployment_id;
   std::optional<int> outdated_count;  // status.outdatedVirtualMachineInstanceWorkloads
   std::vector<std::string> update_methods;  // spec.workloadUpdateStrategy.workloadUpdateMethods, as written
+  // spec.configuration, what the migratability checks read from virt-config's ClusterConfig.
+  std::vector<std::string> feature_gates;        // developerConfiguration.featureGates
+  std::vector<std::string> mediated_devices;     // permittedHostDevices.mediatedDevices[].resourceName
+  std::vector<std::string> migratable_bindings;  // network.binding names whose plugin has a migration method
 };
 
 // virt-handler's DaemonSet, for whether a KubeVirt rollout is still going on.

@@ -1,6 +1,7 @@
 #include "cluster/view_decoder.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include <simdjson.h>
 
@@ -89,18 +90,165 @@ void decode_metadata(od::value v, Metadata& m, OnAnnotation&& on_annotation) {
   });
 }
 
+bool present(od::value v) { return !is_null(v); }
+
+// A spec.volumes[] entry, before it is joined with its status.
+struct SpecVolume {
+  std::string name, claim;  // claim: persistentVolumeClaim.claimName or dataVolume.name
+  bool claim_source = false, host_disk = false, host_disk_shared = false;
+};
+
+// A status.volumeStatus[] entry with persistentVolumeClaimInfo.
+struct ClaimStatus {
+  std::string claim;
+  bool read_write_many = false;
+};
+
+// A spec.domain.devices.interfaces[] entry's binding, judged in VerifyVMIMigratable's order
+// (pkg/network/vmispec/interface.go): masquerade or passtBinding, then bridge, then a plugin.
+struct InterfaceSpec {
+  std::string name, plugin, other;
+  bool masquerade = false, passt = false, bridge = false, binding = false;
+  PodBinding kind() const {
+    if (masquerade || passt) return PodBinding::Masquerade;
+    if (bridge) return PodBinding::Bridge;
+    if (binding) return PodBinding::Plugin;
+    return PodBinding::Other;
+  }
+};
+
+void decode_vmi_domain(od::value v, Vmi& vmi, std::vector<InterfaceSpec>& interfaces,
+                       std::vector<HostDevice>& host_devices, std::vector<HostDevice>& gpus) {
+  for_fields(v, [&](std::string_view k, od::value dv) {
+    if (k == "launchSecurity" && present(dv)) {
+      vmi.launch_security = true;
+      for_fields(dv, [&](std::string_view lk, od::value lv) {
+        if ((lk == "sev" || lk == "snp") && present(lv)) vmi.sev = true;
+        else if (lk == "tdx" && present(lv)) vmi.tdx = true;
+      });
+    } else if (k == "cpu") {
+      for_fields(dv, [&](std::string_view ck, od::value cv) {
+        if (ck != "features") return;
+        for_items(cv, [&](od::value f) {
+          std::string name, policy;
+          for_fields(f, [&](std::string_view fk, od::value fv) {
+            if (fk == "name") name = str(fv);
+            else if (fk == "policy") policy = str(fv);
+          });
+          if (name == "invtsc" && (policy == "require" || policy == "force")) vmi.invtsc_required = true;
+        });
+      });
+    } else if (k == "features") {
+      for_fields(dv, [&](std::string_view fk, od::value fv) {
+        if (fk == "hypervPassthrough")
+          for_fields(fv, [&](std::string_view hk, od::value hv) {
+            if (hk == "enabled") vmi.hyperv_passthrough = boolean(hv);
+          });
+        else if (fk == "hyperv")
+          for_fields(fv, [&](std::string_view hk, od::value hv) {
+            if (hk == "reenlightenment")
+              for_fields(hv, [&](std::string_view rk, od::value rv) {
+                if (rk == "enabled") vmi.hyperv_reenlightenment = boolean(rv);
+              });
+          });
+      });
+    } else if (k == "devices") {
+      for_fields(dv, [&](std::string_view devk, od::value devv) {
+        if (devk == "hostDevices")
+          for_items(devv, [&](od::value h) {
+            HostDevice d;
+            for_fields(h, [&](std::string_view hk, od::value hv) {
+              if (hk == "name") d.name = str(hv);
+              else if (hk == "deviceName") d.device_name = str(hv);
+            });
+            host_devices.push_back(std::move(d));
+          });
+        else if (devk == "gpus")
+          for_items(devv, [&](od::value g) {
+            HostDevice d;
+            d.gpu = true;
+            for_fields(g, [&](std::string_view gk, od::value gv) {
+              if (gk == "name") d.name = str(gv);
+              else if (gk == "deviceName") d.device_name = str(gv);
+            });
+            gpus.push_back(std::move(d));
+          });
+        else if (devk == "interfaces")
+          for_items(devv, [&](od::value i) {
+            InterfaceSpec iface;
+            for_fields(i, [&](std::string_view ik, od::value iv) {
+              if (ik == "name") iface.name = str(iv);
+              else if (!present(iv)) return;
+              else if (ik == "masquerade") iface.masquerade = true;
+              else if (ik == "passtBinding") iface.passt = true;
+              else if (ik == "bridge") iface.bridge = true;
+              else if (ik == "binding") {
+                iface.binding = true;
+                for_fields(iv, [&](std::string_view bk, od::value bv) {
+                  if (bk == "name") iface.plugin = str(bv);
+                });
+              } else if (ik == "sriov" || ik == "slirp" || ik == "macvtap" || ik == "passt")
+                iface.other = std::string(ik);
+            });
+            interfaces.push_back(std::move(iface));
+          });
+      });
+    }
+  });
+}
+
 void decode_vmi(od::value v, Snapshot& s) {
   Vmi vmi;
   Metadata md;
   std::vector<std::string> migrated_volumes, rwo_volumes;
+  std::vector<SpecVolume> spec_volumes;
+  std::vector<std::pair<std::string, ClaimStatus>> claim_statuses;  // by volume name
+  std::vector<InterfaceSpec> interfaces;
+  std::vector<HostDevice> host_devices, gpus;
+  std::string pod_network;
+  bool has_pod_network = false;
   for_fields(v, [&](std::string_view key, od::value value) {
     if (key == "metadata") {
       decode_metadata(value, md, [&](std::string_view k, od::value) {
         if (k == "kubevirt.io/testWorkloadUpdateMigrationAbortion") vmi.abort_annotation = true;
+        else if (k == "kubevirt.io/allow-pod-bridge-network-live-migration") vmi.bridge_migration_allowed = true;
       });
     } else if (key == "spec") {
       for_fields(value, [&](std::string_view k, od::value sv) {
         if (k == "evictionStrategy") vmi.eviction_strategy = str(sv);
+        else if (k == "architecture") vmi.s390x = str(sv) == "s390x";
+        else if (k == "domain") decode_vmi_domain(sv, vmi, interfaces, host_devices, gpus);
+        else if (k == "networks")
+          for_items(sv, [&](od::value n) {
+            std::string name;
+            bool pod = false;
+            for_fields(n, [&](std::string_view nk, od::value nv) {
+              if (nk == "name") name = str(nv);
+              else if (nk == "pod") pod = present(nv);
+            });
+            // LookupPodNetwork (pkg/network/vmispec/network.go): the first one.
+            if (pod && !has_pod_network) has_pod_network = true, pod_network = std::move(name);
+          });
+        else if (k == "volumes")
+          for_items(sv, [&](od::value volume) {
+            SpecVolume vol;
+            for_fields(volume, [&](std::string_view vk, od::value vv) {
+              if (vk == "name") vol.name = str(vv);
+              else if (!present(vv)) return;
+              else if (vk == "persistentVolumeClaim" || vk == "dataVolume") {
+                vol.claim_source = true;
+                for_fields(vv, [&](std::string_view ck, od::value cv) {
+                  if (ck == (vk == "dataVolume" ? "name" : "claimName")) vol.claim = str(cv);
+                });
+              } else if (vk == "hostDisk") {
+                vol.host_disk = true;
+                for_fields(vv, [&](std::string_view hk, od::value hv) {
+                  if (hk == "shared") vol.host_disk_shared = boolean(hv);
+                });
+              }
+            });
+            if (vol.claim_source || vol.host_disk) spec_volumes.push_back(std::move(vol));
+          });
       });
     } else if (key == "status") {
       for_fields(value, [&](std::string_view k, od::value sv) {
@@ -119,15 +267,18 @@ void decode_vmi(od::value v, Snapshot& s) {
           for_items(sv, [&](od::value vs) {
             std::string name;
             bool pvc = false, shared = false;
+            ClaimStatus claim;
             for_fields(vs, [&](std::string_view vk, od::value x) {
               if (vk == "name") name = str(x);
               else if (vk == "persistentVolumeClaimInfo" && !is_null(x)) {
                 pvc = true;
                 for_fields(x, [&](std::string_view pk, od::value px) {
-                  if (pk == "accessModes")
+                  if (pk == "claimName") claim.claim = str(px);
+                  else if (pk == "accessModes")
                     for_items(px, [&](od::value mode) {
                       const std::string m = str(mode);
                       if (m == "ReadOnlyMany" || m == "ReadWriteMany") shared = true;
+                      if (m == "ReadWriteMany") claim.read_write_many = true;
                     });
                 });
               }
@@ -135,18 +286,26 @@ void decode_vmi(od::value v, Snapshot& s) {
             // IsReadWriteOnceAccessMode (pkg/storage/types/pvc.go): no shared mode means RWO.
             // IsBackendStorageVolume (backend-storage.go): the persistent VM state is migrated apart.
             if (pvc && !shared && name.rfind("persistent-state-for", 0) != 0) rwo_volumes.push_back(name);
+            if (pvc) claim_statuses.emplace_back(name, std::move(claim));
+          });
+        else if (k == "topologyHints")
+          for_fields(sv, [&](std::string_view tk, od::value tv) {
+            std::int64_t hz = 0;
+            if (tk == "tscFrequency" && !tv.get_int64().get(hz)) vmi.tsc_frequency_hint = hz > 0;
           });
         else if (k == "conditions")
           for_items(sv, [&](od::value c) {
-            std::string type, status, reason;
+            std::string type, status, reason, message;
             for_fields(c, [&](std::string_view ck, od::value cv) {
               if (ck == "type") type = str(cv);
               else if (ck == "status") status = str(cv);
               else if (ck == "reason") reason = str(cv);
+              else if (ck == "message") message = str(cv);
             });
             if (type == "LiveMigratable") {
               vmi.live_migratable = status;
               vmi.live_migratable_reason = reason;
+              vmi.live_migratable_message = status == "False" ? std::move(message) : std::string();
             } else if (type == "StorageLiveMigratable") vmi.storage_live_migratable = status;
             else if (type == "HotVCPUChange") vmi.hot_vcpu_change = true;
             else if (type == "HotMemoryChange") vmi.hot_memory_change = status == "True";
@@ -177,6 +336,38 @@ void decode_vmi(od::value v, Snapshot& s) {
   for (const auto& rwo : rwo_volumes)
     if (std::find(migrated_volumes.begin(), migrated_volumes.end(), rwo) == migrated_volumes.end())
       vmi.rwo_volume_not_migrated = true;
+  // checkVolumesForMigration (pkg/virt-handler/vm.go) looks each volume up in volumeStatus by name.
+  for (auto& sv : spec_volumes) {
+    MigrationVolume mv;
+    mv.kind = sv.claim_source ? MigrationVolume::Kind::Claim : MigrationVolume::Kind::HostDisk;
+    mv.name = sv.claim_source ? std::move(sv.claim) : sv.name;
+    mv.host_disk_shared = sv.host_disk_shared;
+    mv.migrated = std::find(migrated_volumes.begin(), migrated_volumes.end(), sv.name) != migrated_volumes.end();
+    auto st = std::find_if(claim_statuses.begin(), claim_statuses.end(),
+                           [&](const auto& c) { return c.first == sv.name; });
+    if (st != claim_statuses.end()) {
+      mv.claim_info = true;
+      mv.shared = st->second.read_write_many;
+      if (mv.kind == MigrationVolume::Kind::HostDisk && !st->second.claim.empty()) mv.name = st->second.claim;
+    }
+    if (!(mv.claim_info && mv.shared)) vmi.migration_volumes.push_back(std::move(mv));
+  }
+  vmi.host_devices = std::move(host_devices);
+  vmi.host_devices.insert(vmi.host_devices.end(), std::make_move_iterator(gpus.begin()),
+                          std::make_move_iterator(gpus.end()));
+  // VerifyVMIMigratable (pkg/network/vmispec/interface.go) has nothing to check without interfaces.
+  if (!interfaces.empty() && has_pod_network) {
+    vmi.pod_binding = PodBinding::Missing;
+    vmi.pod_binding_name = pod_network;
+    for (const auto& iface : interfaces)
+      if (iface.name == pod_network) {
+        vmi.pod_binding = iface.kind();
+        vmi.pod_binding_name = vmi.pod_binding == PodBinding::Plugin  ? iface.plugin
+                               : vmi.pod_binding == PodBinding::Other ? (iface.other.empty() ? "no binding" : iface.other)
+                                                                      : std::string();
+        break;
+      }
+  }
   s.vmis.push_back(std::move(vmi));
 }
 

@@ -2,8 +2,10 @@
 // The outcome for one VMI: an action and one stable reason code (part of the JSON contract and
 // documented in the man page), with the facts that led there.
 #include <string>
+#include <vector>
 
 #include "cluster/snapshot.hpp"
+#include "decide/migration_blockers.hpp"
 
 namespace wu::decide {
 
@@ -55,6 +57,7 @@ struct Decision {
   bool outdated = false;               // counted in KubeVirt's outdated total
   Trigger trigger = Trigger::None;
   bool migratable = false;             // LiveMigratable condition is True
+  std::vector<MigrationBlocker> blockers;  // every migration blocker, for a Running VMI (migration_blockers)
   std::string eviction_strategy;       // effective: the VMI's own, else the cluster default ("" = none)
   std::string run_strategy;            // of the owning VM; "" for a standalone VMI
   AfterEviction after_eviction = AfterEviction::NotApplicable;

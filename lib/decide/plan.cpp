@@ -67,6 +67,7 @@ Plan make_plan(const cluster::Snapshot& s, const PlanConfig& config, const PlanO
   plan.updater = updater_state(s, config);
   const ClusterIndex index = build_index(s);
   const auto vms = vms_by_key(s);
+  const MigrationConfig migration = migration_config(s.kubevirts.empty() ? nullptr : &s.kubevirts.front());
 
   std::vector<const cluster::Vmi*> vmis;
   for (const auto& v : s.vmis)
@@ -80,6 +81,8 @@ Plan make_plan(const cluster::Snapshot& s, const PlanConfig& config, const PlanO
     Decision d;
     d.vmi = v;
     d.migratable = v->live_migratable == "True";
+    // virt-handler judges migratability for a running domain; before that, volumeStatus is not filled in.
+    if (is_running(*v)) d.blockers = migration_blockers(*v, migration);
     d.eviction_strategy = v->eviction_strategy.empty() ? config.cluster_eviction_strategy : v->eviction_strategy;
     if (!v->owner_vm.empty()) {
       auto it = vms.find(key_of(v->namespace_, v->owner_vm));

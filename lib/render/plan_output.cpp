@@ -53,6 +53,12 @@ nlohmann::json warnings_json(const std::vector<decide::PlanWarning>& warnings) {
   return out;
 }
 
+nlohmann::json blockers_json(const std::vector<decide::MigrationBlocker>& blockers) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& b : blockers) out.push_back({{"code", b.code}, {"message", b.message}});
+  return out;
+}
+
 nlohmann::json decision_json(const Decision& d) {
   const auto& v = *d.vmi;
   return {{"namespace", v.namespace_},
@@ -66,6 +72,7 @@ nlohmann::json decision_json(const Decision& d) {
           {"message", d.message},
           {"migratable", d.migratable},
           {"migratableReason", or_null(v.live_migratable_reason)},
+          {"blockers", blockers_json(d.blockers)},
           {"evictionStrategy", or_null(d.eviction_strategy)},
           {"runStrategy", or_null(d.run_strategy)},
           {"afterEviction", or_null(decide::after_eviction_name(d.after_eviction))},
@@ -75,6 +82,17 @@ nlohmann::json decision_json(const Decision& d) {
 }
 
 std::string dash(const std::string& s) { return s.empty() ? "-" : s; }
+
+// For the table: why a VMI whose decision turns on it cannot live-migrate, every blocker named.
+std::string blockers_text(const Decision& d) {
+  if (d.blockers.empty())
+    return d.vmi->live_migratable.empty() ? "no LiveMigratable condition, and no blocker in its spec and status"
+                                          : "LiveMigratable is " + d.vmi->live_migratable +
+                                                ", and no blocker in its spec and status";
+  std::string out;
+  for (const auto& b : d.blockers) out += (out.empty() ? "" : ", ") + b.code + " (" + b.message + ")";
+  return out;
+}
 
 }  // namespace
 
@@ -175,6 +193,14 @@ void write_plan_table(std::ostream& out, const decide::Plan& plan, const PlanHea
     out << colour.yellow("Warning (" + w.code + "): ") << w.message << ".";
     if (!w.hint.empty()) out << " Hint: " << w.hint << ".";
     out << "\n";
+  }
+  bool heading = false;
+  for (const auto& d : plan.decisions) {
+    if (d.migratable || (d.reason != decide::Reason::NotLiveMigratable && d.reason != decide::Reason::EvictionBlocked))
+      continue;
+    if (!heading) out << "Not live-migratable:\n";
+    heading = true;
+    out << "  " << d.vmi->namespace_ << "/" << d.vmi->name << ": " << blockers_text(d) << "\n";
   }
 }
 

@@ -69,7 +69,7 @@ assert set(d["updater"]) >= {"active", "reason"}
 for k in ["vmis", "outdated", "LiveMigrate", "Evict", "Skip", "None", "staysDown"]:
     assert k in d["summary"], k
 for k in ["namespace", "name", "node", "phase", "outdated", "trigger", "action", "reason", "message", "migratable",
-          "evictionStrategy", "runStrategy", "afterEviction", "wave", "batch"]:
+          "blockers", "evictionStrategy", "runStrategy", "afterEviction", "wave", "batch"]:
     assert k in d["vmis"][0], k
 assert set(d["schedule"]) >= {"migrationWaves", "evictionBatches", "estimatedDuration"}
 assert d["summary"]["vmis"] == 41 and d["summary"]["staysDown"] == 3

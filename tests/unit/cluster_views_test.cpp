@@ -41,6 +41,111 @@ TEST_CASE("a VMI decodes into the fields the workload updater reads") {
   CHECK(v.labels.size() == 2);
 }
 
+TEST_CASE("a VMI decodes the facts the migratability checks read, status before spec or after") {
+  Snapshot s;
+  // status first: the volumes are joined with their volumeStatus once the whole object is read.
+  decode_object(R"({"kind":"VirtualMachineInstance",
+    "status":{"phase":"Running",
+      "conditions":[{"type":"LiveMigratable","status":"False","reason":"InterfaceNotLiveMigratable","message":"m1"}],
+      "volumeStatus":[{"name":"root","persistentVolumeClaimInfo":{"claimName":"web-root","accessModes":["ReadWriteOnce"]}},
+                      {"name":"dv","persistentVolumeClaimInfo":{"claimName":"web-dv","accessModes":["ReadWriteMany"]}},
+                      {"name":"rox","persistentVolumeClaimInfo":{"claimName":"web-rox","accessModes":["ReadOnlyMany"]}},
+                      {"name":"hd2","persistentVolumeClaimInfo":{"claimName":"pvc-behind","accessModes":["ReadWriteOnce"]}},
+                      {"name":"cd"}],
+      "migratedVolumes":[{"volumeName":"root"}],
+      "topologyHints":{"tscFrequency":2400000000}},
+    "metadata":{"name":"web","namespace":"prod","annotations":{"kubevirt.io/allow-pod-bridge-network-live-migration":""}},
+    "spec":{"architecture":"s390x",
+      "networks":[{"name":"blue","multus":{"networkName":"blue"}},{"name":"default","pod":{}},{"name":"other","pod":{}}],
+      "domain":{"launchSecurity":{"sev":{}},
+        "cpu":{"model":"host-model","features":[{"name":"invtsc","policy":"optional"}]},
+        "features":{"hyperv":{"reenlightenment":{"enabled":true}},"hypervPassthrough":{"enabled":true}},
+        "devices":{"interfaces":[{"name":"blue","sriov":{}},{"name":"default","bridge":{},"model":"virtio"}],
+                   "hostDevices":[{"name":"hd1","deviceName":"intel.com/qat"}],
+                   "gpus":[{"name":"g1","deviceName":"nvidia.com/T4"}],
+                   "disks":[{"name":"root","disk":{}},{"name":"cd","cdrom":{}}]}},
+      "volumes":[{"name":"root","persistentVolumeClaim":{"claimName":"web-root"}},
+                 {"name":"dv","dataVolume":{"name":"web-dv"}},
+                 {"name":"rox","persistentVolumeClaim":{"claimName":"web-rox","readOnly":true}},
+                 {"name":"nostatus","persistentVolumeClaim":{"claimName":"web-nostatus"}},
+                 {"name":"hd","hostDisk":{"path":"/d","type":"Disk","shared":true}},
+                 {"name":"hd2","hostDisk":{"path":"/e","type":"DiskOrCreate"}},
+                 {"name":"hd3","hostDisk":{"path":"/f","type":"Disk"}},
+                 {"name":"cd","containerDisk":{"image":"img"}},
+                 {"name":"ci","cloudInitNoCloud":{"userData":"x"}}]}})",
+                ViewKind::Vmi, s);
+  REQUIRE(s.vmis.size() == 1);
+  const Vmi& v = s.vmis[0];
+  CHECK(v.live_migratable_message == "m1");
+  CHECK(v.bridge_migration_allowed);
+  CHECK(v.s390x);
+  CHECK(v.launch_security);
+  CHECK(v.sev);
+  CHECK_FALSE(v.tdx);
+  CHECK_FALSE(v.invtsc_required);  // optional is not require/force
+  CHECK(v.hyperv_reenlightenment);
+  CHECK(v.hyperv_passthrough);
+  CHECK(v.tsc_frequency_hint);
+  CHECK(v.pod_binding == PodBinding::Bridge);  // the first network with `pod` is "default"
+  REQUIRE(v.host_devices.size() == 2);  // hostDevices, then gpus
+  CHECK((v.host_devices[0].name == "hd1" && v.host_devices[0].device_name == "intel.com/qat" && !v.host_devices[0].gpu));
+  CHECK((v.host_devices[1].name == "g1" && v.host_devices[1].device_name == "nvidia.com/T4" && v.host_devices[1].gpu));
+  // The ReadWriteMany DataVolume passes every check and is not kept; containerDisk and cloudInit are
+  // not PVCs or hostDisks.
+  REQUIRE(v.migration_volumes.size() == 6);
+  using K = MigrationVolume::Kind;
+  const auto& m = v.migration_volumes;
+  CHECK((m[0].name == "web-root" && m[0].kind == K::Claim && m[0].claim_info && !m[0].shared && m[0].migrated));
+  CHECK((m[1].name == "web-rox" && m[1].claim_info && !m[1].shared));  // ReadOnlyMany is not shared
+  CHECK((m[2].name == "web-nostatus" && !m[2].claim_info));
+  CHECK((m[3].name == "hd" && m[3].kind == K::HostDisk && m[3].host_disk_shared && !m[3].claim_info));
+  CHECK((m[4].name == "pvc-behind" && m[4].kind == K::HostDisk && m[4].claim_info && !m[4].shared));
+  CHECK((m[5].name == "hd3" && !m[5].host_disk_shared));
+}
+
+TEST_CASE("a VMI's pod network: a plugin binding, a missing interface, no interfaces at all") {
+  Snapshot s;
+  decode_object(R"({"metadata":{"name":"a"},"spec":{"networks":[{"name":"default","pod":{}}],
+    "domain":{"devices":{"interfaces":[{"name":"default","binding":{"name":"l2bridge"}}]}}}})", ViewKind::Vmi, s);
+  decode_object(R"({"metadata":{"name":"b"},"spec":{"networks":[{"name":"default","pod":{}}],
+    "domain":{"devices":{"interfaces":[{"name":"other","masquerade":{}}]}}}})", ViewKind::Vmi, s);
+  decode_object(R"({"metadata":{"name":"c"},"spec":{"networks":[{"name":"default","pod":{}}],
+    "domain":{"devices":{}}}})", ViewKind::Vmi, s);
+  decode_object(R"({"metadata":{"name":"d"},"spec":{"networks":[{"name":"default","pod":{}}],
+    "domain":{"launchSecurity":{"tdx":{}},"cpu":{"features":[{"name":"invtsc","policy":"require"}]},
+      "devices":{"interfaces":[{"name":"default","masquerade":null,"passtBinding":{}}]}}}})", ViewKind::Vmi, s);
+  decode_object(R"({"metadata":{"name":"e"},"spec":{"networks":[{"name":"default","pod":{}}],
+    "domain":{"devices":{"interfaces":[{"name":"default","sriov":{}}]}}}})", ViewKind::Vmi, s);
+  REQUIRE(s.vmis.size() == 5);
+  CHECK(s.vmis[4].pod_binding == PodBinding::Other);
+  CHECK(s.vmis[4].pod_binding_name == "sriov");
+  CHECK(s.vmis[0].pod_binding == PodBinding::Plugin);
+  CHECK(s.vmis[0].pod_binding_name == "l2bridge");
+  CHECK(s.vmis[1].pod_binding == PodBinding::Missing);  // no interface for the pod network
+  CHECK(s.vmis[1].pod_binding_name == "default");
+  CHECK(s.vmis[2].pod_binding == PodBinding::None);     // no interfaces: nothing to check
+  CHECK(s.vmis[3].pod_binding == PodBinding::Masquerade);  // passtBinding; a null masquerade is none
+  CHECK(s.vmis[3].pod_binding_name.empty());
+  CHECK(s.vmis[3].tdx);
+  CHECK_FALSE(s.vmis[3].sev);
+  CHECK(s.vmis[3].invtsc_required);
+  CHECK_FALSE(s.vmis[3].s390x);
+}
+
+TEST_CASE("the KubeVirt CR's configuration the migratability checks read") {
+  Snapshot s;
+  CHECK(add_object(s, nlohmann::json::parse(R"({"kind":"KubeVirt","metadata":{"name":"kv","namespace":"kubevirt"},
+    "spec":{"configuration":{"developerConfiguration":{"featureGates":["VGPULiveMigration","Snapshot"]},
+      "permittedHostDevices":{"mediatedDevices":[{"mdevNameSelector":"GRID T4-1Q","resourceName":"nvidia.com/GRID_T4-1Q"}]},
+      "network":{"binding":{"l2bridge":{"domainAttachmentType":"managedTap","migration":{}},
+                            "passt":{"sidecarImage":"x"}}}}}})")));
+  REQUIRE(s.kubevirts.size() == 1);
+  const KubeVirtCr& kv = s.kubevirts[0];
+  CHECK(kv.feature_gates == std::vector<std::string>{"VGPULiveMigration", "Snapshot"});
+  CHECK(kv.mediated_devices == std::vector<std::string>{"nvidia.com/GRID_T4-1Q"});
+  CHECK(kv.migratable_bindings == std::vector<std::string>{"l2bridge"});
+}
+
 TEST_CASE("VM runStrategy: running true is Always; false or unset is Halted") {
   Snapshot s;
   decode_object(R"({"metadata":{"name":"a","namespace":"n"},"spec":{"running":true}})", ViewKind::Vm, s);
