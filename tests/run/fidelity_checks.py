@@ -173,21 +173,27 @@ def rounds(times_and_keys, gap):
     return out
 
 
+def compare_groups(got, plan_vmis_, field, what):
+    """The run's groups against the plan's: the VMIs whose FIELD (wave, batch) is 1, 2, ...
+    Returns (want, differences)."""
+    n = max([v[field] or 0 for v in plan_vmis_] + [0])
+    want = [{key(v["namespace"], v["name"]) for v in plan_vmis_ if v[field] == k} for k in range(1, n + 1)]
+    bad = ["%s %d: only the run %s; only the plan %s" % (field, i + 1, sorted(g - w), sorted(w - g))
+           for i, (g, w) in enumerate(zip(got, want)) if g != w]
+    if len(got) != len(want):
+        bad.append("the run made %d %s, the plan has %d" % (len(got), what, len(want)))
+    return want, bad
+
+
 def cmd_waves_equal(d, since, plan, gap):
     """The tool's VMIM creates, grouped into rounds by time, are the plan's migration waves."""
     a = audit(d, since)
     got = rounds([(arrival(r), key(it["namespace"], it["vmiName"])) for r, it in tool_vmims(a, get(d, "/_sim/migrations"), TOOL_UA)
                   if it is not None], float(gap))
-    p = plan_vmis(plan)
-    n = max([v["wave"] or 0 for v in p] + [0])
-    want = [{key(v["namespace"], v["name"]) for v in p if v["wave"] == w} for w in range(1, n + 1)]
-    bad = ["wave %d: only the run %s; only the plan %s" % (i + 1, sorted(g - w), sorted(w - g))
-           for i, (g, w) in enumerate(zip(got, want)) if g != w]
-    if len(got) != len(want):
-        bad.append("the run created VMIMs in %d rounds, the plan has %d waves" % (len(got), len(want)))
+    want, bad = compare_groups(got, plan_vmis(plan), "wave", "rounds of VMIM creates")
     return finish("run: %d rounds of VMIM creates %s; plan: %d waves %s"
                   % (len(got), [len(g) for g in got], len(want), [len(w) for w in want]),
-                  bad + ([] if n >= 2 else ["fewer than two waves: nothing to compare"]))
+                  bad + ([] if len(want) >= 2 else ["fewer than two waves: nothing to compare"]))
 
 
 def cmd_batches_equal(d, since, plan, gap):
@@ -196,16 +202,11 @@ def cmd_batches_equal(d, since, plan, gap):
     got = rounds([(arrival(r), key(r["namespace"], vmi_of_launcher_name(r["name"]) or r["name"])) for r in a
                   if is_tool(r, TOOL_UA) and is_evict(r) and not r.get("dryRun")], float(gap))
     p = plan_vmis(plan)
-    n = max([v["batch"] or 0 for v in p] + [0])
-    want = [{key(v["namespace"], v["name"]) for v in p if v["batch"] == b} for b in range(1, n + 1)]
-    bad = ["batch %d: only the run %s; only the plan %s" % (i + 1, sorted(g - w), sorted(w - g))
-           for i, (g, w) in enumerate(zip(got, want)) if g != w]
-    if len(got) != len(want):
-        bad.append("the run evicted in %d batches, the plan has %d" % (len(got), len(want)))
+    want, bad = compare_groups(got, p, "batch", "eviction batches")
     etm = sum(1 for v in p if v["execution"] == "EvictForMigration" and v["batch"])
     return finish("run: %d eviction batches %s; plan: %d %s, %d EvictionTriggersMigration VMIs among them"
                   % (len(got), [len(g) for g in got], len(want), [len(w) for w in want], etm),
-                  bad + ([] if etm and n >= 2 else ["no EvictionTriggersMigration VMI or fewer than two batches"]))
+                  bad + ([] if etm and len(want) >= 2 else ["no EvictionTriggersMigration VMI or fewer than two batches"]))
 
 
 def foreign_vmims(picked):

@@ -196,9 +196,4 @@ part4() {
   judged "4: batches" batches-equal "$d" "$s1" "$TMP/f4b-plan.json" 1.5
 }
 
-for part in $PARTS; do
-  "part$part"
-  sim_stop
-done
-note "done"
-finish
+run_parts

@@ -375,9 +375,4 @@ part7() {
   invariants "7" "$d" "$s1" "$exp"
 }
 
-for part in $PARTS; do
-  "part$part"
-  sim_stop
-done
-note "done"
-finish
+run_parts

@@ -146,3 +146,13 @@ sim_stop() {
   SIM_PIDS=()
 }
 
+# run_parts: each part of $PARTS on its own simulators, then the tally.
+run_parts() {
+  local part
+  for part in $PARTS; do
+    "part$part"
+    sim_stop
+  done
+  note "done"
+  finish
+}
