@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cluster/label_selector.hpp"
 #include "util/go_duration.hpp"
 
 namespace wu::cmd {
@@ -31,6 +32,19 @@ std::vector<std::string> methods_flag(const std::string& flag, const std::string
     if (m != "LiveMigrate" && m != "Evict")
       throw CLI::ValidationError(flag, "unknown method \"" + m + "\"; use LiveMigrate and/or Evict");
   return methods;
+}
+
+std::vector<std::pair<std::string, std::string>> node_selector_flag(const std::string& flag, const std::string& value) {
+  std::optional<std::vector<std::pair<std::string, std::string>>> pairs;
+  try {
+    pairs = cluster::LabelSelector::parse(value).equalities();
+  } catch (const cluster::SelectorError& e) {
+    throw CLI::ValidationError(flag, e.what());
+  }
+  if (!pairs || pairs->empty())
+    throw CLI::ValidationError(flag, "\"" + value + "\": give node labels as KEY=VALUE[,KEY=VALUE...] (a node selector has "
+                                     "no !=, in, notin or bare keys)");
+  return *pairs;
 }
 
 }  // namespace wu::cmd

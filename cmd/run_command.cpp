@@ -24,6 +24,7 @@
 #include "update/run_identity.hpp"
 #include "update/run_lease.hpp"
 #include "update/runner.hpp"
+#include "update/migration_object.hpp"
 #include "update/updater_pause.hpp"
 
 namespace wu::cmd {
@@ -50,6 +51,7 @@ struct RunFlags {
   std::string dry_run = "none";
   bool cancel_on_interrupt = false;
   bool pause_cluster_updater = false;
+  std::string target_node_selector;
   int chunk_size = 10000;
 };
 
@@ -71,6 +73,8 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
   if (auto t = millis("--timeout", flags.timeout); t.count() > 0) options.timeout = t;
   options.cancel_on_interrupt = flags.cancel_on_interrupt;
   options.pause_cluster_updater = flags.pause_cluster_updater;
+  if (!flags.target_node_selector.empty())
+    options.target_node_selector = node_selector_flag("--target-node-selector", flags.target_node_selector);
   options.chunk_size = flags.chunk_size;
   options.label_selector = flags.selector;
   options.node = flags.node;
@@ -123,6 +127,14 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
   }
   std::vector<std::string> problems =
       update::cluster_problems(config, strategies, flags.coexist || flags.pause_cluster_updater);
+  if (!options.target_node_selector.empty() && !config.kubevirts.empty() &&
+      !update::has_added_node_selector(config.kubevirts.front().observed_version))
+    problems.push_back("--target-node-selector needs spec.addedNodeSelector on VirtualMachineInstanceMigrations, which "
+                       "KubeVirt has since " + std::string(update::kAddedNodeSelectorSince) + "; this cluster runs " +
+                       (config.kubevirts.front().observed_version.empty()
+                            ? std::string("an unknown version (no status.observedKubeVirtVersion)")
+                            : config.kubevirts.front().observed_version) +
+                       ", which would drop the selector and let the VMs go to any node");
   if (problems.empty()) {
     const std::string kv_namespace = config.kubevirts.front().namespace_;
     for (auto& d : update::denied_access(*session.client, update::access_needs(options, kv_namespace)))
@@ -271,6 +283,10 @@ void register_run_command(Cli& cli) {
                   ->type_name("MODE")
                   ->capture_default_str();
   restrict_to_words(dry, {"none", "client", "server"});
+  sub->add_option("--target-node-selector", flags->target_node_selector,
+                  "Move the VMs only onto nodes with these labels: spec.addedNodeSelector on every migration "
+                  "(KubeVirt >= v1.6.0; the VM's own nodeSelector keys win)")
+      ->type_name("KEY=VALUE,...");
   sub->add_flag("--pause-cluster-updater", flags->pause_cluster_updater,
                 "Switch KubeVirt's own updater off for the run (workloadUpdateMethods [] on the HyperConverged CR, "
                 "recorded in the run Lease) and restore it when the run ends; after a kill -9 the next run or "

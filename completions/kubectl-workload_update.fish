@@ -92,6 +92,7 @@ for cmd in kubectl-workload_update oc-workload_update
     complete -c $cmd -n '__fish_seen_subcommand_from run' -l coexist -d 'Run even though KubeVirt s own workload updater is active'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -s y -l yes -d 'Do not ask before evicting'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -l dry-run -x -a 'none client server' -d 'client'
+    complete -c $cmd -n '__fish_seen_subcommand_from run' -l target-node-selector -x -d 'Move the VMs only onto nodes with these labels'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -l pause-cluster-updater -d 'Switch KubeVirt s own updater off for the run'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -l cancel-on-interrupt -d 'On Ctrl-C/SIGTERM, delete this run s unfinished migrations instead ...'
     complete -c $cmd -n '__fish_seen_subcommand_from run' -l chunk-size -x -d 'Objects per list request'

@@ -111,4 +111,13 @@ bool LabelSelector::matches(const Labels& labels) const {
   return true;
 }
 
+std::optional<std::vector<std::pair<std::string, std::string>>> LabelSelector::equalities() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : requirements_) {
+    if (r.op != Op::Equals || r.values.size() != 1) return std::nullopt;
+    out.emplace_back(r.key, r.values.front());
+  }
+  return out;
+}
+
 }  // namespace wu::cluster

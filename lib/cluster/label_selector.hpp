@@ -1,7 +1,9 @@
 #pragma once
 // Kubernetes label selectors (`-l`), matched client-side for offline dumps: k=v, k==v, k!=v,
 // k in (a,b), k notin (a,b), k (exists), !k (absent); commas mean AND.
+#include <optional>
 #include <stdexcept>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,8 @@ class LabelSelector {
   static LabelSelector parse(const std::string& text);
   bool matches(const Labels& labels) const;
   bool empty() const { return requirements_.empty(); }
+  // The KEY=VALUE pairs of a selector made only of equalities (a node selector); nullopt otherwise.
+  std::optional<std::vector<std::pair<std::string, std::string>>> equalities() const;
 
  private:
   enum class Op { Equals, NotEquals, In, NotIn, Exists, NotExists };

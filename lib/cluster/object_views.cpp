@@ -33,6 +33,7 @@ KubeVirtCr kubevirt_from_json(const json& o) {
   kv.phase = str(st, "phase");
   kv.observed_deployment_id = str(st, "observedDeploymentID");
   kv.target_deployment_id = str(st, "targetDeploymentID");
+  kv.observed_version = str(st, "observedKubeVirtVersion");
   const json& outdated = field(st, "outdatedVirtualMachineInstanceWorkloads");
   if (outdated.is_number_integer()) kv.outdated_count = outdated.get<int>();
   const json& methods = field(field(field(o, "spec"), "workloadUpdateStrategy"), "workloadUpdateMethods");

@@ -142,6 +142,7 @@ struct KubeVirtCr {
   std::string namespace_, name;
   std::string phase;                // Deploying, Deployed, Deleting, Deleted
   std::string observed_deployment_id, target_deployment_id;
+  std::string observed_version;     // status.observedKubeVirtVersion, e.g. "v1.9.0"
   std::optional<int> outdated_count;  // status.outdatedVirtualMachineInstanceWorkloads
   std::vector<std::string> update_methods;  // spec.workloadUpdateStrategy.workloadUpdateMethods, as written
   // spec.configuration, what the migratability checks read from virt-config's ClusterConfig.

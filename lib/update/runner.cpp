@@ -130,7 +130,7 @@ void Runner::execute(const Step& step, RunTracker& tracker) {
   for (const auto& a : step.migrate) {
     try {
       const nlohmann::json created = client_.create(
-          cluster::kVmims.in(a.namespace_), migration_for(a.namespace_, a.vmi, tracker.run_id(), a.target_image), write);
+          cluster::kVmims.in(a.namespace_), migration_for(a.namespace_, a.vmi, tracker.run_id(), a.target_image, options_.target_node_selector), write);
       const std::string name = created["metadata"].value("name", "");
       tracker.migration_created(a, name);
       RunEvent e;
@@ -431,7 +431,7 @@ RunReport Runner::dry_run() {
         if (migrate) {
           kube::WriteOptions w;
           w.dry_run = true;
-          client_.create(cluster::kVmims.in(v.namespace_), migration_for(v.namespace_, v.name, "dry-run", snap.launcher_image),
+          client_.create(cluster::kVmims.in(v.namespace_), migration_for(v.namespace_, v.name, "dry-run", snap.launcher_image, options_.target_node_selector),
                          w);
           e.reason = "Accepted";
           e.message = "the server accepted the migration (dryRun=All)";

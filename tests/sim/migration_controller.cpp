@@ -370,10 +370,23 @@ bool MigrationController::pendingStep(Ctx& c, json& m, json& vmi, Track& t) {
     return false;
   }
 
-  // The target pod, on another schedulable node (or none: Unschedulable).
+  // The target pod, on another schedulable node (or none: Unschedulable). createTargetPod
+  // (migration.go) merges spec.addedNodeSelector into the pod's nodeSelector, the VMI's own keys
+  // winning; the simulated VMIs carry no nodeSelector, so the added one is the pod's.
+  const json added = m.value("/spec/addedNodeSelector"_json_pointer, json::object());
   std::vector<std::string> candidates;
-  for (const auto& n : kv::schedulableNodes(c.s.store))
-    if (n != source) candidates.push_back(n);
+  for (const auto& n : kv::schedulableNodes(c.s.store)) {
+    if (n == source) continue;
+    bool fits = true;
+    if (added.is_object() && !added.empty()) {
+      const ObjPtr node = c.s.store.get(kv::nodes(), "", n);
+      for (const auto& [k, v] : added.items()) {
+        const auto it = node ? node->labels.find(k) : Labels::const_iterator();
+        fits = fits && node && it != node->labels.end() && v.is_string() && it->second == v.get<std::string>();
+      }
+    }
+    if (fits) candidates.push_back(n);
+  }
   std::string target;
   if (!candidates.empty())
     target = candidates[static_cast<size_t>(uniform01(c.s.seed, "targetNode/" + uid) * candidates.size())];
