@@ -67,6 +67,8 @@ struct Plan {
 
 // Throws PlanError when the snapshot has more than one KubeVirt CR (KubeVirt itself then misbehaves).
 Plan make_plan(const cluster::Snapshot& snapshot, const PlanConfig& config, const PlanOptions& options = {});
+// A plan points into its snapshot (Decision::vmi): a temporary one would leave it dangling.
+Plan make_plan(const cluster::Snapshot&& snapshot, const PlanConfig& config, const PlanOptions& options = {}) = delete;
 
 UpdaterState updater_state(const cluster::Snapshot& snapshot, const PlanConfig& config);
 

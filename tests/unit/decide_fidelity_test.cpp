@@ -88,7 +88,8 @@ TEST_CASE("EvictionTriggersMigration goes in eviction batches, with the eviction
   vmis[3].eviction_strategy = "None";
   PlanConfig c = config({"Evict"});
   c.batch_eviction_size = 2;
-  const Plan p = make_plan(cluster(vmis), c);
+  const Snapshot snapshot = cluster(vmis);
+  const Plan p = make_plan(snapshot, c);
   CHECK(of(p, "a").action == Action::LiveMigrate);
   CHECK(of(p, "a").reason == Reason::EvictionTriggersMigration);
   CHECK(of(p, "a").execution == Execution::EvictForMigration);
@@ -117,7 +118,8 @@ TEST_CASE("batches are a lower bound for KubeVirt's updater when refused VMIs ta
   vmis[0].eviction_strategy = "LiveMigrate";  // the webhook refuses it for ever
   PlanConfig c = config({"LiveMigrate", "Evict"});
   c.batch_eviction_size = 2;
-  const Plan p = make_plan(cluster(vmis), c);
+  const Snapshot snapshot = cluster(vmis);
+  const Plan p = make_plan(snapshot, c);
   CHECK(of(p, "blocked").reason == Reason::EvictionBlocked);
   CHECK(of(p, "blocked").batch == 0);  // `run` gives it no slot
   CHECK(p.schedule.eviction_batches == 1);
@@ -135,7 +137,8 @@ TEST_CASE("summary.outdated is KubeVirt's count: Running, not final, not being d
   deleting.deleting = true;
   Vmi current = vmi("current");
   current.launcher_image = kNew;
-  const Plan p = make_plan(cluster({vmi("running"), pending, deleting, current}), config({"LiveMigrate"}));
+  const Snapshot snapshot = cluster({vmi("running"), pending, deleting, current});
+  const Plan p = make_plan(snapshot, config({"LiveMigrate"}));
   CHECK(of(p, "pending").outdated);  // its launcher image is old
   CHECK(p.summary.outdated == 1);    // only "running" is in KubeVirt's outdatedVirtualMachineInstanceWorkloads
 }
@@ -148,14 +151,16 @@ TEST_CASE("volume-update migration: every ReadWriteOnce PVC must be among the mi
   rwo.name = "rwo";
   rwo.uid = "uid-rwo";
   rwo.rwo_volume_not_migrated = true;  // ValidateVolumesUpdateMigration fails
-  const Plan p = make_plan(cluster({ok, rwo}), config({"LiveMigrate"}));
+  const Snapshot snapshot = cluster({ok, rwo});
+  const Plan p = make_plan(snapshot, config({"LiveMigrate"}));
   CHECK(of(p, "ok").action == Action::LiveMigrate);
   CHECK(of(p, "rwo").action == Action::Skip);
   CHECK(of(p, "rwo").reason == Reason::NotLiveMigratable);
 }
 
 TEST_CASE("RerunOnFailure after eviction: StaysDown, and the message says when it would restart") {
-  const Plan p = make_plan(cluster({vmi("a", "node-1", false)}, "RerunOnFailure"), config({"Evict"}));
+  const Snapshot snapshot = cluster({vmi("a", "node-1", false)}, "RerunOnFailure");
+  const Plan p = make_plan(snapshot, config({"Evict"}));
   const Decision& d = of(p, "a");
   CHECK(d.action == Action::Evict);
   CHECK(d.after_eviction == AfterEviction::StaysDown);
@@ -166,10 +171,11 @@ TEST_CASE("RerunOnFailure after eviction: StaysDown, and the message says when i
 TEST_CASE("a scoped plan says its waves and batches assume only that scope competes") {
   PlanOptions o;
   o.scoped = true;
-  const Plan p = make_plan(cluster({vmi("a")}), config({"LiveMigrate"}), o);
+  const Snapshot snapshot = cluster({vmi("a")});
+  const Plan p = make_plan(snapshot, config({"LiveMigrate"}), o);
   REQUIRE(p.warnings.size() == 1);
   CHECK(p.warnings[0].code == "ScopedSchedule");
-  CHECK(make_plan(cluster({vmi("a")}), config({"LiveMigrate"})).warnings.empty());
+  CHECK(make_plan(snapshot, config({"LiveMigrate"})).warnings.empty());
 }
 
 TEST_CASE("KubeVirt's gates: Deployed with matching deployment IDs; virt-handler rolled out; methods") {

@@ -161,7 +161,8 @@ TEST_CASE("runStrategy table: only Always comes back") {
   auto d = one(standalone, kBoth);
   CHECK(d.after_eviction == AfterEviction::StaysDown);
   CHECK(d.message.find("gone for good") != std::string::npos);
-  CHECK(make_plan(cluster({vmi("a", false)}, "Halted"), kBoth).summary.stays_down == 1);
+  const Snapshot halted = cluster({vmi("a", false)}, "Halted");
+  CHECK(make_plan(halted, kBoth).summary.stays_down == 1);
 }
 
 TEST_CASE("outdated: image comparison, the label when the image is unknown, hotplug, --pre-upgrade") {
@@ -216,7 +217,8 @@ TEST_CASE("gates: the in-cluster updater runs only when Deployed with matching d
   s.kubevirts[0].phase = "Deployed";
   s.kubevirts[0].target_deployment_id = "new";
   CHECK(make_plan(s, kBoth).updater.reason.find("observedDeploymentID") != std::string::npos);
-  CHECK_FALSE(make_plan(cluster({vmi("a")}), methods({})).updater.active);
+  const Snapshot one = cluster({vmi("a")});
+  CHECK_FALSE(make_plan(one, methods({})).updater.active);
   s.kubevirts.push_back(s.kubevirts[0]);
   CHECK_THROWS_AS(make_plan(s, kBoth), PlanError);
 }
@@ -263,7 +265,8 @@ TEST_CASE("schedule: eviction batches of batchEvictionSize, one per interval") {
   for (int i = 0; i < 25; ++i) vmis.push_back(vmi("vm" + std::to_string(i), false));
   PlanConfig c = kBoth;
   c.batch_eviction_size = 10;
-  Plan p = make_plan(cluster(vmis), c);
+  const Snapshot snapshot = cluster(vmis);
+  Plan p = make_plan(snapshot, c);
   CHECK(p.summary.evict == 25);
   CHECK(p.schedule.eviction_batches == 3);
   CHECK(p.decisions.back().batch == 3);
