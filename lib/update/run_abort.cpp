@@ -9,6 +9,7 @@
 #include "cluster/resources.hpp"
 #include "kube/api_error.hpp"
 #include "update/run_identity.hpp"
+#include "update/run_lease.hpp"
 #include "update/updater_pause.hpp"
 #include "util/rfc3339.hpp"
 
@@ -23,25 +24,6 @@ nlohmann::json get_lease(kube::Client& client, const std::string& ns) {
     if (kube::is_not_found(e)) return nullptr;
     throw;
   }
-}
-
-std::string annotation(const nlohmann::json& o, const char* key) {
-  const auto md = o.value("metadata", nlohmann::json::object());
-  const auto ann = md.value("annotations", nlohmann::json::object());
-  const auto it = ann.find(key);
-  return it != ann.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::string holder_of(const nlohmann::json& lease) {
-  return lease.is_object() ? lease.value("spec", nlohmann::json::object()).value("holderIdentity", "") : "";
-}
-
-// The Lease outlived its duration without a renewal: its holder is gone (or cut off from the API).
-bool expired(const nlohmann::json& lease) {
-  const auto spec = lease.value("spec", nlohmann::json::object());
-  const auto renewed = util::parse_rfc3339(spec.value("renewTime", ""));
-  if (!renewed) return true;
-  return std::time(nullptr) > util::to_unix_seconds(*renewed) + spec.value("leaseDurationSeconds", 30);
 }
 
 // Deletes the run's VMIMs that have not finished (KubeVirt aborts each migration on deletion).
@@ -88,16 +70,18 @@ AbortReport abort_run(kube::Client& client, const std::string& ns, const AbortOp
     report.message = "no run Lease in " + ns + ": no run has been started on this cluster";
     return report;
   }
-  report.run_id = annotation(lease, kRunIdAnnotation);
-  report.holder = holder_of(lease);
+  const LeaseRunState state = read_lease_state(lease);
+  report.run_id = state.run_id;
+  report.holder = state.holder;
   const auto ref = cluster::kLeases.in(ns).named(kLeaseName);
   const std::string request = util::format_rfc3339(std::time(nullptr)) + " by " + options.identity;
 
   if (report.holder.empty()) {
     report.result = AbortResult::NoRun;
     report.message = "no run holds the Lease" + (report.run_id.empty() ? std::string() : " (the last was run " + report.run_id + ")");
-  } else if (expired(lease) || holder_process_gone(report.holder)) {
-    // Killed without a release: nobody will read a request, so abort releases the Lease itself, on
+  } else if (!state.held_by_live_holder(std::time(nullptr))) {
+    // Killed without a release (the Lease expired, or its pid on this machine is gone): nobody will
+    // read a request, so abort releases the Lease itself, on
     // the version it read (a holder that comes back in between wins, and is asked below next time).
     lease["spec"]["holderIdentity"] = "";
     lease["metadata"]["annotations"][kRunStateAnnotation] = "Aborted";
@@ -112,7 +96,7 @@ AbortReport abort_run(kube::Client& client, const std::string& ns, const AbortOp
     while (std::chrono::steady_clock::now() < deadline && !stop.stop_requested()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
       lease = get_lease(client, ns);
-      if (!lease.is_object() || holder_of(lease) != report.holder) {
+      if (read_lease_state(lease).holder != report.holder) {
         report.result = AbortResult::Stopped;
         break;
       }
@@ -126,16 +110,14 @@ AbortReport abort_run(kube::Client& client, const std::string& ns, const AbortOp
     cancel_migrations(client, report.run_id, report);
   // A run that stopped restores a paused updater itself; one that was killed left the record.
   if (report.result != AbortResult::StillRunning) {
-    lease = get_lease(client, ns);
-    if (lease.is_object())
-      if (auto left = pause_from_annotation(annotation(lease, kPausedUpdaterAnnotation))) {
-        const RestoreResult r = restore_pause(client, *left);
-        report.updater_restore = r.message;
-        report.updater_restore_failed = !r.settled();
-        if (r.settled())
-          client.patch(ref, kube::PatchType::Merge,
-                       {{"metadata", {{"annotations", {{kPausedUpdaterAnnotation, nullptr}}}}}});
-      }
+    if (auto left = pause_from_annotation(read_lease_state(get_lease(client, ns)).paused_updater)) {
+      const RestoreResult r = restore_pause(client, *left);
+      report.updater_restore = r.message;
+      report.updater_restore_failed = !r.settled();
+      if (r.settled())
+        client.patch(ref, kube::PatchType::Merge,
+                     {{"metadata", {{"annotations", {{kPausedUpdaterAnnotation, nullptr}}}}}});
+    }
   }
   return report;
 }

@@ -22,6 +22,36 @@ std::string rfc3339(cluster::Timestamp at) { return util::format_rfc3339(static_
 
 }  // namespace
 
+LeaseRunState read_lease_state(const nlohmann::json& lease) {
+  LeaseRunState st;
+  if (!lease.is_object()) return st;
+  const auto md = lease.value("metadata", nlohmann::json::object());
+  const auto ann = md.value("annotations", nlohmann::json::object());
+  auto text = [&](const char* key) {
+    const auto it = ann.find(key);
+    return it != ann.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  st.run_id = text(kRunIdAnnotation);
+  st.run_state = text(kRunStateAnnotation);
+  st.paused_updater = text(kPausedUpdaterAnnotation);
+  st.abort_request = text(kAbortAnnotation);
+  if (const std::string batch = text(kLastEvictionBatchAnnotation); !batch.empty())
+    st.last_eviction_batch = parse_time(batch);
+  const auto spec = lease.value("spec", nlohmann::json::object());
+  const auto holder = spec.find("holderIdentity");
+  if (holder != spec.end() && holder->is_string()) st.holder = holder->get<std::string>();
+  const auto renew = spec.find("renewTime");
+  if (renew != spec.end() && renew->is_string()) st.renewed = parse_time(renew->get<std::string>());
+  const auto duration = spec.find("leaseDurationSeconds");
+  if (duration != spec.end() && duration->is_number_integer()) st.duration_seconds = duration->get<int>();
+  return st;
+}
+
+bool LeaseRunState::held_by_live_holder(cluster::Timestamp now) const {
+  const bool expired = renewed == 0 || now > renewed + duration_seconds;
+  return !holder.empty() && !expired && !holder_process_gone(holder);
+}
+
 std::string micro_time(cluster::Timestamp at) {
   std::string s = rfc3339(at);
   s.insert(s.size() - 1, ".000000");
@@ -79,15 +109,6 @@ void RunLease::put(nlohmann::json object) {
                          " was changed by someone else; another run may have taken it over, so this one stops");
 }
 
-std::optional<std::string> RunLease::abort_requested() const {
-  if (!current_.is_object()) return std::nullopt;
-  const auto md = current_.value("metadata", nlohmann::json::object());
-  const auto ann = md.value("annotations", nlohmann::json::object());
-  const auto it = ann.find(kAbortAnnotation);
-  if (it == ann.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
 LeaseRunState RunLease::check_free() {
   const auto ref = cluster::kLeases.in(namespace_).named(kLeaseName);
   try {
@@ -96,27 +117,14 @@ LeaseRunState RunLease::check_free() {
     if (!kube::is_not_found(e)) throw;
     current_ = nullptr;
   }
-  LeaseRunState previous;
-  if (current_.is_object()) {
-    const auto ann = current_["metadata"].value("annotations", nlohmann::json::object());
-    previous.run_id = ann.value(kRunIdAnnotation, "");
-    previous.run_state = ann.value(kRunStateAnnotation, "");
-    previous.paused_updater = ann.value(kPausedUpdaterAnnotation, "");
-    const std::string batch = ann.value(kLastEvictionBatchAnnotation, "");
-    if (!batch.empty()) previous.last_eviction_batch = parse_time(batch);
-    const auto spec = current_.value("spec", nlohmann::json::object());
-    const std::string holder = spec.value("holderIdentity", "");
-    const int duration = spec.value("leaseDurationSeconds", duration_seconds_);
-    const cluster::Timestamp renewed = parse_time(spec.value("renewTime", ""));
-    const cluster::Timestamp now = now_seconds();
-    const bool expired = renewed == 0 || now > renewed + duration;
-    if (!holder.empty() && !expired && !holder_process_gone(holder))
-      throw LeaseHeldError("another run holds the Lease " + namespace_ + "/" + kLeaseName + ": " + holder +
-                           ", renewed " + std::to_string(now - renewed) + " s ago; it expires in " +
-                           std::to_string(renewed + duration - now) +
-                           " s unless renewed. Wait for that run to end (or, if it was killed on another machine, "
-                           "for the Lease to expire) and run again");
-  }
+  const LeaseRunState previous = read_lease_state(current_);
+  const cluster::Timestamp now = now_seconds();
+  if (previous.held_by_live_holder(now))
+    throw LeaseHeldError("another run holds the Lease " + namespace_ + "/" + kLeaseName + ": " + previous.holder +
+                         ", renewed " + std::to_string(now - previous.renewed) + " s ago; it expires in " +
+                         std::to_string(previous.renewed + previous.duration_seconds - now) +
+                         " s unless renewed. Wait for that run to end (or, if it was killed on another machine, "
+                         "for the Lease to expire) and run again");
   return previous;
 }
 

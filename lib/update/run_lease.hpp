@@ -25,12 +25,22 @@ class LeaseLostError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What a run Lease says (its annotations and holder), read by `run`, `status` and `abort` alike.
 struct LeaseRunState {
   std::string run_id;     // "" when no earlier run left one
-  std::string run_state;  // "Running", "Interrupted", "Finished", ""
+  std::string run_state;  // "Running", "Interrupted", "Finished", "Aborted", ""
   std::optional<cluster::Timestamp> last_eviction_batch;
   std::string paused_updater;  // a pause record a run left without restoring it (killed), "" none
+  std::string abort_request;   // "<time> by <who>" while `abort` asks the holder to stop, "" none
+  std::string holder;          // holderIdentity, "" when released
+  cluster::Timestamp renewed = 0;  // renewTime (0: none)
+  int duration_seconds = 30;       // leaseDurationSeconds
+  // A holder that renews it: held, not expired, and not a process of this machine that is gone.
+  bool held_by_live_holder(cluster::Timestamp now) const;
 };
+
+// Reads a Lease object (null: no Lease, everything empty).
+LeaseRunState read_lease_state(const nlohmann::json& lease);
 
 class RunLease {
  public:
@@ -49,8 +59,8 @@ class RunLease {
   void release(const std::string& run_id, const std::string& run_state, std::optional<cluster::Timestamp> last_batch);
 
   bool renew_due(std::chrono::steady_clock::time_point now) const;
-  // The abort request on the Lease as last read ("<time> by <who>"), if any.
-  std::optional<std::string> abort_requested() const;
+  // The abort request on the Lease as last read ("<time> by <who>"), "" when none.
+  std::string abort_requested() const { return read_lease_state(current_).abort_request; }
   // What the next writes put in the paused-updater annotation ("" removes it); written by the next
   // renew or release.
   void set_pause_record(std::string value) { pause_record_ = std::move(value); }

@@ -209,6 +209,51 @@ RunProgress Runner::progress_of(const RunTracker& tracker, Clock::time_point sta
   return p;
 }
 
+void Runner::restore_updater(RunLease& lease, const UpdaterPause& pause) {
+  const RestoreResult r = restore_pause(client_, pause);
+  RunEvent e;
+  e.type = EventType::UpdaterRestored;
+  e.reason = run_reason_name(r.restored            ? RunReason::UpdaterRestored
+                             : r.changed_meanwhile ? RunReason::UpdaterChangedMeanwhile
+                                                   : RunReason::UpdaterRestoreFailed);
+  e.message = r.message;
+  emit(e);
+  if (r.settled()) lease.set_pause_record("");
+}
+
+std::optional<UpdaterPause> Runner::pause_updater(RunLease& lease, const std::string& run_id,
+                                                  std::optional<cluster::Timestamp> last_batch,
+                                                  const cluster::Snapshot& config) {
+  RunEvent e;
+  e.type = EventType::UpdaterPaused;
+  e.reason = run_reason_name(RunReason::UpdaterPaused);
+  const auto target = pause_target(config);
+  if (!target) {
+    e.message = "KubeVirt's updater has no methods already: nothing to pause";
+    emit(e);
+    return std::nullopt;
+  }
+  lease.set_pause_record(to_annotation(*target));
+  lease.renew(run_id, "Running", last_batch);  // recorded before anything changes
+  try {
+    apply_pause(client_, *target);
+  } catch (...) {
+    lease.set_pause_record("");
+    lease.release(run_id, "Interrupted", last_batch);
+    throw;
+  }
+  e.message = "workloadUpdateMethods set to [] on " + target->kind + " " + target->namespace_ + "/" + target->name +
+              "; restored when this run ends";
+  emit(e);
+  if (!wait_until_kubevirt_paused(client_, 60)) {
+    restore_updater(lease, *target);
+    lease.release(run_id, "Interrupted", last_batch);
+    throw RunError("the KubeVirt CR still has workloadUpdateMethods 60 s after the HyperConverged CR was set to "
+                   "[] (is HCO reconciling?); the pause was undone");
+  }
+  return target;
+}
+
 RunReport Runner::run(std::stop_token interrupt) {
   const auto started = Clock::now();
   const auto deadline = options_.timeout ? started + *options_.timeout : Clock::time_point::max();
@@ -223,55 +268,21 @@ RunReport Runner::run(std::stop_token interrupt) {
   RunOutcome outcome = RunOutcome::Completed;
   std::string aborted_by;
   std::optional<UpdaterPause> paused;
-  // Puts KubeVirt's updater back as recorded; the record leaves the Lease with the next write unless
-  // the restore failed (then `abort` or the next run tries again).
-  auto restore = [&](const UpdaterPause& p) {
-    const RestoreResult r = restore_pause(client_, p);
-    RunEvent e;
-    e.type = EventType::UpdaterRestored;
-    e.reason = run_reason_name(r.restored            ? RunReason::UpdaterRestored
-                               : r.changed_meanwhile ? RunReason::UpdaterChangedMeanwhile
-                                                     : RunReason::UpdaterRestoreFailed);
-    e.message = r.message;
-    emit(e);
-    if (r.settled()) lease.set_pause_record("");
-  };
+  bool restored_left = false;
   if (auto left = pause_from_annotation(previous.paused_updater)) {
-    restore(*left);  // a run killed while it had the updater paused
+    restore_updater(lease, *left);  // a run killed while it had the updater paused
     lease.renew(run_id, "Running", previous.last_eviction_batch);
+    restored_left = true;
   }
   if (options_.pause_cluster_updater) {
+    // The configuration read at the start, unless the restore above has just changed it.
     cluster::Snapshot fresh;
-    const cluster::ConfigObjects objects = cluster::fetch_config_objects(client_);
-    fresh.hyperconverged_objects = objects.hyperconvergeds;
-    fresh.kubevirt_objects = objects.kubevirts;
-    RunEvent e;
-    e.type = EventType::UpdaterPaused;
-    e.reason = run_reason_name(RunReason::UpdaterPaused);
-    if (auto target = pause_target(fresh)) {
-      lease.set_pause_record(to_annotation(*target));
-      lease.renew(run_id, "Running", previous.last_eviction_batch);  // recorded before anything changes
-      try {
-        apply_pause(client_, *target);
-      } catch (...) {
-        lease.set_pause_record("");
-        lease.release(run_id, previous.run_state.empty() ? "Interrupted" : previous.run_state, previous.last_eviction_batch);
-        throw;
-      }
-      paused = target;
-      e.message = "workloadUpdateMethods set to [] on " + target->kind + " " + target->namespace_ + "/" + target->name +
-                  "; restored when this run ends";
-      emit(e);
-      if (!wait_until_kubevirt_paused(client_, 60)) {
-        restore(*paused);
-        lease.release(run_id, "Interrupted", previous.last_eviction_batch);
-        throw RunError("the KubeVirt CR still has workloadUpdateMethods 60 s after the HyperConverged CR was set to "
-                       "[] (is HCO reconciling?); the pause was undone");
-      }
-    } else {
-      e.message = "KubeVirt's updater has no methods already: nothing to pause";
-      emit(e);
+    if (restored_left) {
+      const cluster::ConfigObjects objects = cluster::fetch_config_objects(client_);
+      fresh.hyperconverged_objects = objects.hyperconvergeds;
+      fresh.kubevirt_objects = objects.kubevirts;
     }
+    paused = pause_updater(lease, run_id, previous.last_eviction_batch, restored_left ? fresh : config_);
   }
   try {
     lease.renew(run_id, "Running", tracker.pacer().last_batch);
@@ -311,10 +322,10 @@ RunReport Runner::run(std::stop_token interrupt) {
       }
       if (auto failure = cache_->failure()) throw RunError(*failure);
       if (lease.renew_due(now)) lease.renew(run_id, "Running", tracker.pacer().last_batch);
-      if (auto request = lease.abort_requested(); request && outcome != RunOutcome::Aborted) {
+      if (const std::string request = lease.abort_requested(); !request.empty()) {
         outcome = RunOutcome::Aborted;
         stopping = true;
-        aborted_by = *request;
+        aborted_by = request;
       }
       {
         std::lock_guard lock(wake_mu_);
@@ -347,7 +358,7 @@ RunReport Runner::run(std::stop_token interrupt) {
         wake_cv_.wait_for(lock, rest, [&] { return interrupt.stop_requested(); });
     }
   } catch (...) {
-    if (paused) restore(*paused);
+    if (paused) restore_updater(lease, *paused);
     lease.release(run_id, "Interrupted", tracker.pacer().last_batch);
     cache_->stop();
     throw;
@@ -383,7 +394,7 @@ RunReport Runner::run(std::stop_token interrupt) {
                                                       "to resume")
                 : outcome == RunOutcome::TimedOut ? "--timeout reached; migrations in flight finish on their own"
                                                   : "every VMI in scope is settled";
-  if (paused) restore(*paused);
+  if (paused) restore_updater(lease, *paused);
   emit(end);
   lease.release(run_id,
                 outcome == RunOutcome::Completed ? "Finished"

@@ -22,7 +22,9 @@
 #include "update/run_lease.hpp"
 #include "update/run_options.hpp"
 #include "update/run_report.hpp"
+#include "update/run_lease.hpp"
 #include "update/run_tracker.hpp"
+#include "update/updater_pause.hpp"
 
 namespace wu::update {
 
@@ -75,6 +77,14 @@ class Runner {
   void emit(const RunEvent& e);
   void refresh_unwatchable(const RunTracker& tracker, const cluster::Snapshot& snap);
   RunProgress progress_of(const RunTracker& tracker, std::chrono::steady_clock::time_point started) const;
+  // --pause-cluster-updater: records, sets [] and waits for HCO's copy; nullopt when there was nothing
+  // to pause. `config` is what the pause target is read from. Releases the Lease and throws on failure.
+  std::optional<UpdaterPause> pause_updater(RunLease& lease, const std::string& run_id,
+                                            std::optional<cluster::Timestamp> last_batch,
+                                            const cluster::Snapshot& config);
+  // Puts the recorded methods back and reports it; the record leaves the Lease with its next write
+  // unless the restore failed (then `abort` or the next run tries again).
+  void restore_updater(RunLease& lease, const UpdaterPause& pause);
 
   kube::Client& client_;
   RunOptions options_;

@@ -124,7 +124,8 @@ bool wait_until_kubevirt_paused(kube::Client& client, int timeout_seconds) {
   for (;;) {
     bool paused = true;
     for (const auto& kv : client.list(cluster::kKubeVirts)) {
-      // Absent is empty on the KubeVirt CR (HCO writes [] as nothing: Go's omitempty).
+      // Absent is empty on the KubeVirt CR: HCO's [] arrives as nothing (KubeVirtWorkloadUpdateStrategy in
+      // staging/src/kubevirt.io/api/core/v1/types.go: workloadUpdateMethods is omitempty).
       const auto m = methods_of(kv);
       paused = paused && (!m || m->empty());
     }
