@@ -163,7 +163,6 @@ std::string position_of(std::string_view bytes, std::size_t offset) {
 bool load_json_list(Snapshot& s, const std::string& name, std::string_view bytes, const yaml::LoadLimits& limits) {
   std::vector<std::string> kindless;  // items without "kind": the list's kind says what they are
   auto add_item = [&](std::string_view item, const std::string& kind) {
-    check_json_syntax(item);
     if (const auto view = bulk_kind(kind)) {
       try {
         decode_object(item, *view, s);
@@ -182,7 +181,7 @@ bool load_json_list(Snapshot& s, const std::string& name, std::string_view bytes
   };
   ListItemStream stream(
       [&](std::string_view item) {
-        std::string kind = object_kind(item);
+        std::string kind = checked_object_kind(item);
         if (kind.empty()) kindless.emplace_back(item);
         else add_item(item, kind);
       },

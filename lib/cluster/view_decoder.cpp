@@ -544,25 +544,16 @@ void decode_list_page(std::string_view page, ViewKind kind, Snapshot& s) {
   }
 }
 
-void check_json_syntax(std::string_view json_text) {
+std::string checked_object_kind(std::string_view json_text) {
   thread_local simdjson::dom::parser strict;
   thread_local bool sized = strict.allocate(1 << 16, yaml::kMaxDepth) == simdjson::SUCCESS;
   if (!sized) throw std::bad_alloc();
   simdjson::dom::element root;
   if (const auto error = strict.parse(json_text.data(), json_text.size()).get(root); error != simdjson::SUCCESS)
     throw DecodeError(std::string("not valid JSON: ") + simdjson::error_message(error));
-}
-
-std::string object_kind(std::string_view object_json) {
-  try {
-    simdjson::padded_string padded(object_json.data(), object_json.size());
-    od::document doc = parser().iterate(padded);
-    std::string_view kind;
-    if (doc.find_field_unordered("kind").get_string().get(kind) != simdjson::SUCCESS) return {};
-    return std::string(kind);
-  } catch (const simdjson::simdjson_error&) {
-    return {};
-  }
+  std::string_view kind;
+  if (!root.is_object() || root["kind"].get(kind) != simdjson::SUCCESS) return {};
+  return std::string(kind);
 }
 
 void decode_object(std::string_view object_json, ViewKind kind, Snapshot& s) {

@@ -25,12 +25,10 @@ void decode_list_page(std::string_view page, ViewKind kind, Snapshot& snapshot);
 // One object of `kind`, as JSON text. Appends to the snapshot.
 void decode_object(std::string_view object_json, ViewKind kind, Snapshot& snapshot);
 
-// The object's top-level "kind" string; "" when it has none or the text is not a JSON object.
-std::string object_kind(std::string_view object_json);
-
-// Throws DecodeError unless the text is one valid JSON value (every byte checked: the on-demand
-// decoder above only looks at the fields it reads). For files, whose every byte the user vouches for.
-void check_json_syntax(std::string_view json_text);
+// Checks every byte of one JSON value (the on-demand decoder above only looks at the fields it
+// reads) and returns its top-level "kind" ("" when it has none or is not an object). Throws
+// DecodeError when it is not valid JSON. For files, whose every byte the user vouches for.
+std::string checked_object_kind(std::string_view json_text);
 
 // RFC 3339 ("2026-07-01T00:00:30Z", fractions and offsets allowed) to Unix seconds; 0 when empty or bad.
 Timestamp parse_timestamp(std::string_view text);
