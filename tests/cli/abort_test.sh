@@ -11,12 +11,7 @@ start_sim "$SIM" --generate 150 --seed 5 --scenario "$TMP/knobs.yaml" --tick-ms 
 export KUBECONFIG="$KCFG"
 RUN_LABEL=workload-update.kubevirt.io/run
 command -v kubectl > /dev/null || { echo "kubectl not found: skipped"; exit 77; }
-kubectl patch hyperconverged -n openshift-cnv kubevirt-hyperconverged --type merge \
-  -p '{"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}}' > /dev/null || fail "patch HCO"
-for _ in $(seq 1 50); do
-  [ -z "$(kubectl get kubevirt -n kubevirt kubevirt -o jsonpath='{.spec.workloadUpdateStrategy.workloadUpdateMethods}')" ] && break
-  sleep 0.1
-done
+updater_off
 
 expect_status 0 "abort with no run" -- "$B" abort
 expect_in "$TMP/out" "no run Lease" "says there is no run"

@@ -11,21 +11,7 @@ printf 'knobs:\n  timeScale: 100\n  migrationDuration: 20s\n  schedulingDelay: 1
 start_sim "$SIM" --generate 300 --seed 3 --scenario "$TMP/knobs.yaml" --tick-ms 20
 export KUBECONFIG="$KCFG"
 
-# sim METHOD PATH [BODY]: the simulator's control API as its admin.
-sim() {
-  python3 - "$SIMDIR" "$@" <<'PY'
-import json, ssl, sys, urllib.request
-d, method, path = sys.argv[1:4]
-body = sys.argv[4].encode() if len(sys.argv) > 4 else None
-url = json.load(open(d + "/ready.json"))["url"] + path
-ctx = ssl.create_default_context(cafile=d + "/ca.crt")
-r = urllib.request.Request(url, data=body, method=method, headers={
-    "Authorization": "Bearer sim-admin-token", "Content-Type": "application/json"})
-with urllib.request.urlopen(r, context=ctx, timeout=30) as resp:
-    sys.stdout.write(resp.read().decode())
-PY
-}
-fault() { sim DELETE /_sim/faults > /dev/null && sim POST /_sim/faults "$1" > /dev/null || fail "cannot set the fault $1"; }
+fault() { sim_api DELETE /_sim/faults > /dev/null && sim_api POST /_sim/faults "$1" > /dev/null || fail "cannot set the fault $1"; }
 
 # json_lines FILE: every line of FILE is a whole JSON value (no partial output).
 json_lines() {
@@ -38,8 +24,7 @@ PY
 }
 
 # The KubeVirt CR's methods emptied on the HyperConverged CR (HCO copies them), so `run` needs --methods.
-kubectl patch hyperconverged -n openshift-cnv kubevirt-hyperconverged --type merge \
-  -p '{"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}}' > /dev/null 2>&1 || fail "patch HCO"
+updater_off
 
 # ---- plan: the first VMI of the list is hostile
 for kind in deepObject invalidUtf8; do
@@ -94,6 +79,6 @@ timeout -k 5 120 "$B" run -A --methods LiveMigrate --yes -o json > "$TMP/run.out
 rc=$?
 [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ] && pass || { fail "run, watch event with hugeString: exit $rc, want 0 or 1"; sed 's/^/  | /' "$TMP/run.err" | head -5 >&2; }
 tail -1 "$TMP/run.out" | grep -q '"kind":"WorkloadUpdateRunReport"' && pass || fail "run, watch event with hugeString: no report"
-sim GET /_sim/faults | python3 -c 'import json,sys; f=json.load(sys.stdin); sys.exit(0 if f["rules"][0]["fired"] == 1 else 1)' && pass ||
+sim_api GET /_sim/faults | python3 -c 'import json,sys; f=json.load(sys.stdin); sys.exit(0 if f["rules"][0]["fired"] == 1 else 1)' && pass ||
   fail "run, watch event with hugeString: the fault never fired"
 finish

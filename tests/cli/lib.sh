@@ -43,3 +43,40 @@ start_sim() {
   [ -f "$SIMDIR/ready.json" ] || { echo "simulator not ready after 10 s" >&2; exit 1; }
   KCFG="$SIMDIR/kubeconfig"
 }
+
+# sim_api METHOD PATH [BODY]: the simulator started by start_sim, as its admin (control endpoints
+# under /_sim/ and the API); the answer on stdout, exit 1 on an HTTP error.
+sim_api() {
+  python3 - "$SIMDIR" "$@" <<'PY'
+import json, ssl, sys, urllib.error, urllib.request
+d, method, path = sys.argv[1:4]
+body = sys.argv[4].encode() if len(sys.argv) > 4 else None
+url = json.load(open(d + "/ready.json"))["url"] + path
+ctx = ssl.create_default_context(cafile=d + "/ca.crt")
+r = urllib.request.Request(url, data=body, method=method, headers={
+    "Authorization": "Bearer sim-admin-token", "Content-Type": "application/json"})
+try:
+    with urllib.request.urlopen(r, context=ctx, timeout=30) as resp:
+        sys.stdout.write(resp.read().decode())
+except urllib.error.HTTPError as e:
+    sys.stderr.write("%s %s: %d %s\n" % (method, path, e.code, e.read()[:300]))
+    sys.exit(1)
+PY
+}
+
+# kubevirt_methods: the KubeVirt CR's workloadUpdateMethods (kubectl, KUBECONFIG of start_sim).
+kubevirt_methods() { kubectl get kubevirt -n kubevirt kubevirt -o jsonpath='{.spec.workloadUpdateStrategy.workloadUpdateMethods}'; }
+
+# updater_off: workloadUpdateMethods [] on the HyperConverged CR, as an admin must (the simulated HCO
+# empties the KubeVirt CR's, which it would revert if edited directly); waits until it has.
+updater_off() {
+  kubectl patch hyperconverged -n openshift-cnv kubevirt-hyperconverged --type merge \
+    -p '{"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}}' > /dev/null || { fail "patch HCO"; return 1; }
+  for _ in $(seq 1 50); do
+    [ -z "$(kubevirt_methods)" ] && return 0
+    sleep 0.1
+  done
+  fail "the simulated HCO did not empty the KubeVirt CR's methods"
+  return 1
+}
+

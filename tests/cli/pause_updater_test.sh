@@ -12,17 +12,8 @@ start_sim "$SIM" --generate 60 --seed 8 --scenario "$TMP/knobs.yaml" --tick-ms 2
 export KUBECONFIG="$KCFG"
 HCO=(-n openshift-cnv hyperconverged kubevirt-hyperconverged)
 hco_methods() { kubectl get "${HCO[@]}" -o jsonpath='{.spec.workloadUpdateStrategy.workloadUpdateMethods}'; }
-kv_methods() { kubectl get kubevirt -n kubevirt kubevirt -o jsonpath='{.spec.workloadUpdateStrategy.workloadUpdateMethods}'; }
 record() { kubectl get lease -n kubevirt kubectl-workload-update -o jsonpath='{.metadata.annotations.workload-update\.kubevirt\.io/paused-updater}' 2>/dev/null; }
-knob() { kubectl get --raw /_sim/knobs > /dev/null 2>&1; python3 - "$SIMDIR" "$1" <<'PY'
-import json, ssl, sys, urllib.request
-d, body = sys.argv[1:3]
-url = json.load(open(d + "/ready.json"))["url"] + "/_sim/knobs"
-r = urllib.request.Request(url, data=body.encode(), method="POST", headers={
-    "Authorization": "Bearer sim-admin-token", "Content-Type": "application/json"})
-urllib.request.urlopen(r, context=ssl.create_default_context(cafile=d + "/ca.crt"), timeout=10).read()
-PY
-}
+knob() { sim_api POST /_sim/knobs "$1" > /dev/null || fail "knob $1"; }
 # completed LABEL -- command...: the run ends Completed (exit 0, or 1 for the VMIs [LiveMigrate] skips)
 completed() {
   local what=$1; shift 2
@@ -49,16 +40,10 @@ completed "run --pause-cluster-updater" -- timeout 120 "$B" run -A --pause-clust
 expect_in "$TMP/out" '"event":"UpdaterPaused"' "UpdaterPaused reported"
 expect_in "$TMP/out" '"reason":"UpdaterRestored"' "UpdaterRestored reported"
 [ "$(hco_methods)" = '["LiveMigrate"]' ] && pass || fail "methods not restored (got $(hco_methods))"
-for _ in $(seq 1 50); do [ "$(kv_methods)" = '["LiveMigrate"]' ] && break; sleep 0.1; done
-[ "$(kv_methods)" = '["LiveMigrate"]' ] && pass || fail "HCO did not carry the restore to the KubeVirt CR (got $(kv_methods))"
+for _ in $(seq 1 50); do [ "$(kubevirt_methods)" = '["LiveMigrate"]' ] && break; sleep 0.1; done
+[ "$(kubevirt_methods)" = '["LiveMigrate"]' ] && pass || fail "HCO did not carry the restore to the KubeVirt CR (got $(kubevirt_methods))"
 [ -z "$(record)" ] && pass || fail "the pause record stays on the Lease after the restore"
-kubectl get --raw '/_sim/audit' > "$TMP/audit.json" 2>/dev/null || python3 - "$SIMDIR" > "$TMP/audit.json" <<'PY'
-import json, ssl, sys, urllib.request
-d = sys.argv[1]
-url = json.load(open(d + "/ready.json"))["url"] + "/_sim/audit"
-r = urllib.request.Request(url, headers={"Authorization": "Bearer sim-admin-token"})
-print(urllib.request.urlopen(r, context=ssl.create_default_context(cafile=d + "/ca.crt"), timeout=10).read().decode())
-PY
+sim_api GET /_sim/audit > "$TMP/audit.json" || fail "read the audit log"
 python3 - "$TMP/audit.json" <<'PY' && pass || fail "audit: the pause came before the first VMIM, the restore after the last"
 import json, sys
 a = json.load(open(sys.argv[1]))
