@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "cli_app.hpp"
 #include "completion_registry.hpp"
@@ -70,7 +71,8 @@ int wait_status(KubeSession& session, const update::StatusQuery& query, const St
 
 int run_status(Cli& cli, const CLI::App& sub, const StatusFlags& flags) {
   const std::string format = resolve_output_format(sub, cli.global.output);
-  RunInterrupt interrupt;  // before any thread exists
+  std::optional<RunInterrupt> interrupt;  // --wait only; before any thread exists
+  if (flags.wait) interrupt.emplace();
   if (flags.wait && format == "yaml")
     throw CLI::ValidationError("-o", "--wait prints JSON Lines with -o json, or a progress line; -o yaml is for one look");
   KubeSession session = connect(flags.kube, cli.global);
@@ -78,7 +80,7 @@ int run_status(Cli& cli, const CLI::App& sub, const StatusFlags& flags) {
   query.namespace_ = flags.all_namespaces ? std::string() : session.namespace_;
   query.selector = flags.selector;
   query.stuck_after = flags.stuck_after;
-  if (flags.wait) return wait_status(session, query, flags, format, interrupt);
+  if (flags.wait) return wait_status(session, query, flags, format, *interrupt);
   const update::ProgressStatus status = update::read_status(*session.client, query);
   if (format == "json") std::cout << render::status_json(status).dump(2) << "\n";
   else if (format == "yaml") std::cout << yaml::json_to_yaml(render::status_json(status));
