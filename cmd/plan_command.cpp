@@ -32,7 +32,7 @@ struct PlanFlags {
   std::optional<std::uint32_t> parallel_outbound;
   std::string eviction_strategy;
   bool pre_upgrade = false;
-  std::string migration_duration = "2m";
+  std::string migration_duration;  // "" = each VMI's estimate
   std::string fail_on;
   int chunk_size = 10000;
 };
@@ -59,7 +59,8 @@ int run_plan(Cli& cli, const CLI::App& sub, const PlanFlags& flags) {
       throw CLI::ValidationError("--fail-on", "unknown value \"" + f + "\"; use any of evict, skip, stays-down");
   const cluster::ConfigOverrides overrides = what_if(flags);
   decide::PlanOptions options;
-  options.migration_duration_seconds = duration_flag("--migration-duration", flags.migration_duration) / 1000000000LL;
+  if (!flags.migration_duration.empty())
+    options.migration_duration_seconds = duration_flag("--migration-duration", flags.migration_duration) / 1000000000LL;
   const cluster::LabelSelector selector = [&] {
     try {
       return cluster::LabelSelector::parse(flags.selector);
@@ -150,9 +151,9 @@ void register_plan_command(Cli& cli) {
   sub->add_flag("--pre-upgrade", flags->pre_upgrade,
                 "Treat every running VMI as outdated: what will the next upgrade do to my VMs?");
   sub->add_option("--migration-duration", flags->migration_duration,
-                  "Assumed length of one live migration, for the estimated duration")
-      ->type_name("DURATION")
-      ->capture_default_str();
+                  "Assumed length of every live migration, for the estimated duration (default: each VMI's "
+                  "estimate from its memory and its migration settings)")
+      ->type_name("DURATION");
   auto* fail = sub->add_option("--fail-on", flags->fail_on,
                                "Exit 1 when any VMI would be evicted (evict), skipped (skip) or left down after "
                                "eviction (stays-down); comma-separated, for pre-upgrade scripts")

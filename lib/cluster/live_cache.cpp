@@ -94,6 +94,7 @@ std::string LiveCache::relist(Feed& feed) {
   o.limit = scope_.chunk_size;
   o.label_selector = feed.selector;
   Snapshot fresh;
+  fresh.keep_pod_labels = false;  // budgets are not followed here: pod labels are not needed
   const std::string rv = stream_list(client_, feed.ref, o, *view_kind(static_cast<int>(feed.kind)), fresh);
   {
     std::lock_guard lock(mu_);
@@ -130,6 +131,7 @@ void LiveCache::apply(const Feed& feed, const kube::WatchEvent& e) {
     return;
   }
   Snapshot one;
+  one.keep_pod_labels = false;
   if (!deleted) decode_object(e.object.dump(), *view, one);
   std::lock_guard lock(mu_);
   auto update = [&](auto& map, auto& items) {
@@ -222,6 +224,9 @@ Snapshot LiveCache::snapshot() const {
   }
   if (virt_controller_) s.launcher_image = launcher_image_from_deployment(*virt_controller_);
   if (virt_handler_) s.virt_handler = daemonset_rollout_from_json(*virt_handler_);
+  // Not followed by `run`: its decisions do not depend on them (estimates and budget predictions are plan's).
+  s.policies_read = {false, "run does not follow MigrationPolicies"};
+  s.budgets_read = {false, "run does not follow PodDisruptionBudgets"};
   return s;
 }
 

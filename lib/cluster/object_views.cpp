@@ -1,6 +1,7 @@
 #include "cluster/object_views.hpp"
 
 #include "cluster/view_decoder.hpp"
+#include "strategy/quantity.hpp"
 
 
 namespace wu::cluster {
@@ -22,7 +23,107 @@ std::string str(const json& j, const char* key) {
 }
 
 
+std::optional<bool> opt_bool(const json& j, const char* key) {
+  const json& v = field(j, key);
+  return v.is_boolean() ? std::optional<bool>(v.get<bool>()) : std::nullopt;
+}
+
+std::optional<std::int64_t> opt_int(const json& j, const char* key) {
+  const json& v = field(j, key);
+  return v.is_number_integer() ? std::optional<std::int64_t>(v.get<std::int64_t>()) : std::nullopt;
+}
+
+std::int64_t int_or_zero(const json& j, const char* key) { return opt_int(j, key).value_or(0); }
+
+// A quantity field (bandwidthPerMigration): a string, or a bare number as YAML may give it.
+std::optional<double> opt_quantity(const json& j, const char* key) {
+  const json& v = field(j, key);
+  if (v.is_number()) return v.get<double>();
+  if (v.is_string()) return strategy::quantity_value(v.get<std::string>());
+  return std::nullopt;
+}
+
+Labels string_map(const json& j) {
+  Labels out;
+  if (j.is_object())
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it->is_string()) out.emplace_back(it.key(), it->get<std::string>());
+  return out;
+}
+
 }  // namespace
+
+MigrationPolicy migration_policy_from_json(const json& o) {
+  MigrationPolicy p;
+  p.name = str(field(o, "metadata"), "name");
+  const json& spec = field(o, "spec");
+  const json& selectors = field(spec, "selectors");
+  p.has_selectors = selectors.is_object();
+  const json& vmi = field(selectors, "virtualMachineInstanceSelector");
+  const json& ns = field(selectors, "namespaceSelector");
+  p.has_vmi_selector = vmi.is_object();
+  p.has_namespace_selector = ns.is_object();
+  p.vmi_selector = string_map(vmi);
+  p.namespace_selector = string_map(ns);
+  p.bandwidth_per_migration = opt_quantity(spec, "bandwidthPerMigration");
+  p.completion_timeout_per_gib = opt_int(spec, "completionTimeoutPerGiB");
+  p.allow_post_copy = opt_bool(spec, "allowPostCopy");
+  p.allow_workload_disruption = opt_bool(spec, "allowWorkloadDisruption");
+  p.allow_auto_converge = opt_bool(spec, "allowAutoConverge");
+  return p;
+}
+
+DisruptionBudget disruption_budget_from_json(const json& o) {
+  DisruptionBudget b;
+  const json& md = field(o, "metadata");
+  b.namespace_ = str(md, "namespace");
+  b.name = str(md, "name");
+  b.generation = int_or_zero(md, "generation");
+  const json& owners = field(md, "ownerReferences");
+  if (owners.is_array())
+    for (const auto& ref : owners)
+      if (field(ref, "controller").is_boolean() && field(ref, "controller").get<bool>() &&
+          str(ref, "kind") == "VirtualMachineInstance")
+        b.owner_vmi = str(ref, "name");
+  const json& st = field(o, "status");
+  b.disruptions_allowed = int_or_zero(st, "disruptionsAllowed");
+  b.desired_healthy = int_or_zero(st, "desiredHealthy");
+  b.current_healthy = int_or_zero(st, "currentHealthy");
+  b.observed_generation = int_or_zero(st, "observedGeneration");
+  // metav1.LabelSelectorAsSelector: matchLabels, then matchExpressions; a bad operator or value list
+  // makes the selector invalid, and eviction.go treats an invalid one as matching nothing.
+  const json& sel = field(field(o, "spec"), "selector");
+  for (const auto& [k, v] : string_map(field(sel, "matchLabels")))
+    b.selector.push_back({k, SelectorRequirement::Op::In, {v}});
+  const json& exprs = field(sel, "matchExpressions");
+  if (exprs.is_array())
+    for (const auto& e : exprs) {
+      SelectorRequirement r;
+      r.key = str(e, "key");
+      const std::string op = str(e, "operator");
+      const json& values = field(e, "values");
+      if (values.is_array())
+        for (const auto& v : values)
+          if (v.is_string()) r.values.push_back(v.get<std::string>());
+      if (op == "In" || op == "NotIn") {
+        r.op = op == "In" ? SelectorRequirement::Op::In : SelectorRequirement::Op::NotIn;
+        if (r.values.empty()) b.selector_valid = false;
+      } else if (op == "Exists" || op == "DoesNotExist") {
+        r.op = op == "Exists" ? SelectorRequirement::Op::Exists : SelectorRequirement::Op::DoesNotExist;
+        if (!r.values.empty()) b.selector_valid = false;
+      } else {
+        b.selector_valid = false;
+      }
+      if (r.key.empty()) b.selector_valid = false;
+      b.selector.push_back(std::move(r));
+    }
+  return b;
+}
+
+std::pair<std::string, Labels> namespace_labels_from_json(const json& o) {
+  const json& md = field(o, "metadata");
+  return {str(md, "name"), string_map(field(md, "labels"))};
+}
 
 KubeVirtCr kubevirt_from_json(const json& o) {
   KubeVirtCr kv;
@@ -54,6 +155,13 @@ KubeVirtCr kubevirt_from_json(const json& o) {
   if (bindings.is_object())
     for (auto it = bindings.begin(); it != bindings.end(); ++it)
       if (field(*it, "migration").is_object()) kv.migratable_bindings.push_back(it.key());
+  const json& migrations = field(config, "migrations");
+  kv.bandwidth_per_migration = opt_quantity(migrations, "bandwidthPerMigration");
+  kv.completion_timeout_per_gib = opt_int(migrations, "completionTimeoutPerGiB");
+  kv.allow_post_copy = opt_bool(migrations, "allowPostCopy");
+  kv.allow_workload_disruption = opt_bool(migrations, "allowWorkloadDisruption");
+  kv.allow_auto_converge = opt_bool(migrations, "allowAutoConverge");
+  kv.utility_volumes_timeout = opt_int(migrations, "utilityVolumesTimeout");
   return kv;
 }
 
@@ -111,6 +219,12 @@ bool add_object(Snapshot& s, const json& o, const std::string& kind_hint) {
   else if (kind == "KubeVirt") {
     s.kubevirts.push_back(kubevirt_from_json(o));
     s.kubevirt_objects.push_back(o);
+  } else if (kind == "MigrationPolicy") {
+    s.migration_policies.push_back(migration_policy_from_json(o));
+  } else if (kind == "PodDisruptionBudget") {
+    s.disruption_budgets.push_back(disruption_budget_from_json(o));
+  } else if (kind == "Namespace") {
+    s.namespace_labels.push_back(namespace_labels_from_json(o));
   } else if (kind == "HyperConverged") {
     s.hyperconverged_objects.push_back(o);
   } else if (kind == "DaemonSet") {

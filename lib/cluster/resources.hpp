@@ -13,6 +13,9 @@ inline const kube::ResourceRef kPods{"", "v1", "pods", "", "", ""};
 inline const kube::ResourceRef kDeployments{"apps", "v1", "deployments", "", "", ""};
 inline const kube::ResourceRef kDaemonSets{"apps", "v1", "daemonsets", "", "", ""};
 inline const kube::ResourceRef kLeases{"coordination.k8s.io", "v1", "leases", "", "", ""};
+inline const kube::ResourceRef kMigrationPolicies{"migrations.kubevirt.io", "v1alpha1", "migrationpolicies", "", "", ""};
+inline const kube::ResourceRef kDisruptionBudgets{"policy", "v1", "poddisruptionbudgets", "", "", ""};
+inline const kube::ResourceRef kNamespaces{"", "v1", "namespaces", "", "", ""};
 inline const kube::ResourceRef kAccessReviews{"authorization.k8s.io", "v1", "selfsubjectaccessreviews", "", "", ""};
 // Launcher pods carry this label (KubeVirt reference §1.3).
 inline constexpr const char* kLauncherSelector = "kubevirt.io=virt-launcher";

@@ -100,6 +100,13 @@ struct Vmi {
   bool hyperv_reenlightenment = false;    // spec.domain.features.hyperv.reenlightenment.enabled
   bool hyperv_passthrough = false;        // spec.domain.features.hypervPassthrough.enabled
   bool tsc_frequency_hint = false;        // status.topologyHints.tscFrequency > 0
+
+  // What KubeVirt's migration controller reads before it creates a target pod (lib/decide/controller_blockers)
+  // and what a migration copies (lib/decide/migration_estimate).
+  std::string backup_in_progress;          // status.changedBlockTracking.backupStatus.backupName, while not completed
+  std::vector<std::string> utility_volumes;  // spec.utilityVolumes[].name
+  std::int64_t memory_bytes = 0;           // spec.domain.memory.guest, else resources.requests.memory; 0 = unknown
+  bool has_labels = false;                 // metadata.labels is non-empty (live views keep only some of them)
 };
 
 struct Vm {
@@ -136,6 +143,10 @@ struct LauncherPod {
   std::string compute_image;        // image of the "compute" container
   std::string migration_job_uid;    // label kubevirt.io/migrationJobUID (migration target pods)
   bool unschedulable = false;       // condition PodScheduled=False, reason Unschedulable
+
+  // Only the labels some PodDisruptionBudget's selector names (Snapshot::pod_label_keys), or all of them
+  // in dumps: what the eviction API matches budgets against.
+  Labels labels;
 };
 
 struct KubeVirtCr {
@@ -149,6 +160,50 @@ struct KubeVirtCr {
   std::vector<std::string> feature_gates;        // developerConfiguration.featureGates
   std::vector<std::string> mediated_devices;     // permittedHostDevices.mediatedDevices[].resourceName
   std::vector<std::string> migratable_bindings;  // network.binding names whose plugin has a migration method
+
+  // spec.configuration.migrations, as written (unset = KubeVirt's default, pkg/virt-config/virt-config.go).
+  std::optional<double> bandwidth_per_migration;     // bytes per second; 0 = unlimited
+  std::optional<std::int64_t> completion_timeout_per_gib;
+  std::optional<bool> allow_post_copy, allow_workload_disruption, allow_auto_converge;
+  std::optional<std::int64_t> utility_volumes_timeout;  // seconds
+};
+
+// A MigrationPolicy (migrations.kubevirt.io/v1alpha1, cluster-scoped): what its selectors match and what
+// it overrides of the cluster's migration configuration (unset fields keep the KubeVirt CR's).
+struct MigrationPolicy {
+  std::string name;
+  bool has_selectors = false;       // spec.selectors is set (without it the policy matches nothing)
+  bool has_vmi_selector = false, has_namespace_selector = false;  // set, even if empty
+  Labels vmi_selector, namespace_selector;
+  std::optional<double> bandwidth_per_migration;
+  std::optional<std::int64_t> completion_timeout_per_gib;
+  std::optional<bool> allow_post_copy, allow_workload_disruption, allow_auto_converge;
+};
+
+// One requirement of a metav1.LabelSelector; matchLabels entries are In with one value.
+struct SelectorRequirement {
+  enum class Op : std::uint8_t { In, NotIn, Exists, DoesNotExist };
+  std::string key;
+  Op op = Op::In;
+  std::vector<std::string> values;
+};
+
+// A PodDisruptionBudget (policy/v1): its selector and the status the eviction API checks
+// (getPodDisruptionBudgets and checkAndDecrement, pkg/registry/core/pod/storage/eviction.go).
+struct DisruptionBudget {
+  std::string namespace_, name;
+  std::vector<SelectorRequirement> selector;  // empty: selects nothing
+  bool selector_valid = true;                 // LabelSelectorAsSelector accepts it (else it selects nothing)
+  std::int64_t disruptions_allowed = 0, desired_healthy = 0, current_healthy = 0;
+  std::int64_t generation = 0, observed_generation = 0;
+  std::string owner_vmi;            // controller ownerReference of kind VirtualMachineInstance (KubeVirt's own)
+};
+
+// Whether a kind was read: listed live (a 404 means the API is not served, so there are none), or present
+// in a dump. `why_not` says why not, for the one warning. A snapshot built in memory has what it has.
+struct Coverage {
+  bool known = true;
+  std::string why_not;
 };
 
 // virt-handler's DaemonSet, for whether a KubeVirt rollout is still going on.
@@ -175,6 +230,16 @@ struct Snapshot {
   // The configuration objects, kept whole (they are few and small).
   std::vector<nlohmann::json> hyperconverged_objects;
   std::vector<nlohmann::json> kubevirt_objects;
+
+  // For migration settings and disruption budgets (lib/decide/migration_estimate, disruption_budgets).
+  std::vector<MigrationPolicy> migration_policies;
+  std::vector<DisruptionBudget> disruption_budgets;
+  std::vector<std::pair<std::string, Labels>> namespace_labels;  // only the keys policies' namespaceSelectors name
+  Coverage policies_read, budgets_read, namespaces_read, vmims_read;
+  // Label keys to keep on VMIs (policies' VMI selectors) and launcher pods (budgets' selectors) where all
+  // labels are not kept (live lists); filled before those lists are read.
+  std::vector<std::string> vmi_label_keys, pod_label_keys;
+  bool keep_pod_labels = true;  // dumps: budgets may come after the pods
 };
 
 }  // namespace wu::cluster

@@ -10,6 +10,7 @@
 #include "cluster/list_item_stream.hpp"
 #include "cluster/object_views.hpp"
 #include "cluster/resources.hpp"
+#include "kube/api_error.hpp"
 #include "cluster/view_decoder.hpp"
 #include "yaml/document_loader.hpp"
 #include "yaml/json_reader.hpp"
@@ -90,6 +91,70 @@ void load_cluster_config(kube::Client& client, Snapshot& s, std::stop_token stop
   }
 }
 
+namespace {
+
+// A small optional kind, listed whole; 403 (and 404 where `absent_means_none`) leave it unread.
+template <typename Each>
+Coverage list_optional(kube::Client& client, const kube::ResourceRef& ref, bool absent_means_none, Each&& each,
+                       std::stop_token stop) {
+  nlohmann::json items;
+  try {
+    items = client.list(ref, {}, nullptr, stop);
+  } catch (const kube::ApiError& e) {
+    if (absent_means_none && kube::is_not_found(e)) return {true, ""};
+    if (e.code() == 403)
+      return {false, "no permission to list " + ref.resource + (ref.namespace_.empty() ? "" : " in " + ref.namespace_)};
+    if (kube::is_not_found(e)) return {false, "the cluster does not serve " + ref.resource};
+    throw;
+  }
+  if (items.is_array())
+    for (const auto& o : items) each(o);
+  return {true, ""};
+}
+
+void add_key(std::vector<std::string>& keys, const std::string& key) {
+  if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+}
+
+}  // namespace
+
+void load_migration_context(kube::Client& client, const std::string& ns, Snapshot& s, std::stop_token stop) {
+  s.policies_read = list_optional(
+      client, kMigrationPolicies, true, [&](const nlohmann::json& o) { s.migration_policies.push_back(migration_policy_from_json(o)); },
+      stop);
+  bool namespaces_needed = false;
+  for (const auto& p : s.migration_policies) {
+    for (const auto& [k, v] : p.vmi_selector) add_key(s.vmi_label_keys, k);
+    namespaces_needed = namespaces_needed || !p.namespace_selector.empty();
+  }
+  if (namespaces_needed)
+    s.namespaces_read = list_optional(
+        client, kNamespaces, false, [&](const nlohmann::json& o) { s.namespace_labels.push_back(namespace_labels_from_json(o)); },
+        stop);
+  else
+    s.namespaces_read = {true, ""};
+  s.budgets_read = list_optional(
+      client, kDisruptionBudgets.in(ns), false,
+      [&](const nlohmann::json& o) { s.disruption_budgets.push_back(disruption_budget_from_json(o)); }, stop);
+  for (const auto& b : s.disruption_budgets)
+    for (const auto& r : b.selector) add_key(s.pod_label_keys, r.key);
+  s.keep_pod_labels = false;
+}
+
+void note_dump_coverage(Snapshot& s) {
+  auto mark = [](Coverage& c, bool any, const char* what) {
+    c.known = any;
+    c.why_not = any ? "" : std::string("the input has no ") + what;
+  };
+  mark(s.policies_read, !s.migration_policies.empty(), "MigrationPolicy objects");
+  mark(s.budgets_read, !s.disruption_budgets.empty(), "PodDisruptionBudget objects");
+  mark(s.vmims_read, !s.vmims.empty(), "VirtualMachineInstanceMigration objects");
+  bool namespaces_needed = false;
+  for (const auto& p : s.migration_policies) namespaces_needed = namespaces_needed || !p.namespace_selector.empty();
+  if (namespaces_needed) mark(s.namespaces_read, !s.namespace_labels.empty(), "Namespace objects");
+  else s.namespaces_read = {true, ""};
+}
+
 Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::stop_token stop) {
   Snapshot s;
   s.now = static_cast<Timestamp>(std::time(nullptr));
@@ -100,9 +165,11 @@ Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::s
   in_scope.label_selector = scope.label_selector;
   const kube::ResourceRef vmis = kVmis.in(scope.namespace_);
 
+  load_migration_context(client, scope.namespace_, s, stop);  // first: it says which labels to keep
   stream_list(client, vmis, in_scope, ViewKind::Vmi, s, stop);
   stream_list(client, kVms.in(scope.namespace_), paged, ViewKind::Vm, s, stop);
   stream_list(client, kVmims, paged, ViewKind::Vmim, s, stop);
+  s.vmims_read = {true, ""};
   kube::ListOptions launchers = paged;
   launchers.label_selector = kLauncherSelector;
   stream_list(client, kPods.in(scope.namespace_), launchers, ViewKind::Pod, s, stop);
@@ -251,6 +318,7 @@ Snapshot load_dump_snapshot(const std::vector<std::string>& paths, const yaml::I
     yaml::InputFile in = yaml::read_input(path, limits);
     load_dump_text(s, in.name, in.bytes);
   }
+  note_dump_coverage(s);
   return s;
 }
 

@@ -33,6 +33,16 @@ void load_cluster_config(kube::Client& client, Snapshot& snapshot, std::stop_tok
 
 // Reads VMIs, VMs and launcher pods in scope; VMIMs and KubeVirt/HyperConverged CRs cluster-wide
 // (migration limits are cluster-wide); virt-controller's Deployment for the current launcher image.
+// Reads MigrationPolicies (and, when a policy selects namespaces, the namespaces' labels) and the
+// PodDisruptionBudgets in `namespace_` ("" = all) into `snapshot`, and the label keys their selectors name,
+// so the VMI and pod lists that follow keep those labels. A 403 leaves a kind unread (Coverage says so);
+// a MigrationPolicy API the cluster does not serve means there are none.
+void load_migration_context(kube::Client& client, const std::string& namespace_, Snapshot& snapshot,
+                            std::stop_token stop = {});
+
+// Marks which of the optional kinds a dump held (a dump cannot tell "none" from "not dumped").
+void note_dump_coverage(Snapshot& snapshot);
+
 Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::stop_token stop = {});
 
 // Reads dump files ("-" = stdin; directories recursively). Throws yaml::InputError or

@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include "strategy/quantity.hpp"
 #include "util/rfc3339.hpp"
 #include "yaml/load_limits.hpp"
 
@@ -92,6 +93,14 @@ void decode_metadata(od::value v, Metadata& m, OnAnnotation&& on_annotation) {
 
 bool present(od::value v) { return !is_null(v); }
 
+// The labels whose keys are in `keys`: what a live snapshot keeps for selectors it must apply itself.
+Labels labels_named(Labels labels, const std::vector<std::string>& keys) {
+  if (keys.empty()) return {};
+  std::erase_if(labels, [&](const auto& kv) { return std::find(keys.begin(), keys.end(), kv.first) == keys.end(); });
+  labels.shrink_to_fit();
+  return labels;
+}
+
 // A spec.volumes[] entry, before it is joined with its status.
 struct SpecVolume {
   std::string name, claim;  // claim: persistentVolumeClaim.claimName or dataVolume.name
@@ -118,13 +127,25 @@ struct InterfaceSpec {
 };
 
 void decode_vmi_domain(od::value v, Vmi& vmi, std::vector<InterfaceSpec>& interfaces,
-                       std::vector<HostDevice>& host_devices, std::vector<HostDevice>& gpus) {
+                       std::vector<HostDevice>& host_devices, std::vector<HostDevice>& gpus,
+                       std::string& guest_memory, std::string& requested_memory) {
   for_fields(v, [&](std::string_view k, od::value dv) {
     if (k == "launchSecurity" && present(dv)) {
       vmi.launch_security = true;
       for_fields(dv, [&](std::string_view lk, od::value lv) {
         if ((lk == "sev" || lk == "snp") && present(lv)) vmi.sev = true;
         else if (lk == "tdx" && present(lv)) vmi.tdx = true;
+      });
+    } else if (k == "memory") {
+      for_fields(dv, [&](std::string_view mk, od::value mv) {
+        if (mk == "guest") guest_memory = str(mv);
+      });
+    } else if (k == "resources") {
+      for_fields(dv, [&](std::string_view rk, od::value rv) {
+        if (rk != "requests") return;
+        for_fields(rv, [&](std::string_view qk, od::value qv) {
+          if (qk == "memory") requested_memory = str(qv);
+        });
       });
     } else if (k == "cpu") {
       for_fields(dv, [&](std::string_view ck, od::value cv) {
@@ -207,6 +228,7 @@ void decode_vmi(od::value v, Snapshot& s) {
   std::vector<HostDevice> host_devices, gpus;
   std::string pod_network;
   bool has_pod_network = false;
+  std::string guest_memory, requested_memory;
   for_fields(v, [&](std::string_view key, od::value value) {
     if (key == "metadata") {
       decode_metadata(value, md, [&](std::string_view k, od::value) {
@@ -217,7 +239,13 @@ void decode_vmi(od::value v, Snapshot& s) {
       for_fields(value, [&](std::string_view k, od::value sv) {
         if (k == "evictionStrategy") vmi.eviction_strategy = str(sv);
         else if (k == "architecture") vmi.s390x = str(sv) == "s390x";
-        else if (k == "domain") decode_vmi_domain(sv, vmi, interfaces, host_devices, gpus);
+        else if (k == "domain") decode_vmi_domain(sv, vmi, interfaces, host_devices, gpus, guest_memory, requested_memory);
+        else if (k == "utilityVolumes")
+          for_items(sv, [&](od::value u) {
+            for_fields(u, [&](std::string_view uk, od::value uv) {
+              if (uk == "name") vmi.utility_volumes.push_back(str(uv));
+            });
+          });
         else if (k == "networks")
           for_items(sv, [&](od::value n) {
             std::string name;
@@ -288,6 +316,18 @@ void decode_vmi(od::value v, Snapshot& s) {
             if (pvc && !shared && name.rfind("persistent-state-for", 0) != 0) rwo_volumes.push_back(name);
             if (pvc) claim_statuses.emplace_back(name, std::move(claim));
           });
+        else if (k == "changedBlockTracking")
+          // IsBackupInProgress (pkg/util/migrations/migrations.go): a backup name, not completed.
+          for_fields(sv, [&](std::string_view ck, od::value cv) {
+            if (ck != "backupStatus") return;
+            std::string name;
+            bool completed = false;
+            for_fields(cv, [&](std::string_view bk, od::value bv) {
+              if (bk == "backupName") name = str(bv);
+              else if (bk == "completed") completed = boolean(bv);
+            });
+            if (!completed) vmi.backup_in_progress = std::move(name);
+          });
         else if (k == "topologyHints")
           for_fields(sv, [&](std::string_view tk, od::value tv) {
             std::int64_t hz = 0;
@@ -332,7 +372,14 @@ void decode_vmi(od::value v, Snapshot& s) {
   if (md.controller_kind == "VirtualMachine") vmi.owner_vm = md.controller_name;
   for (const auto& [k, _] : md.labels)
     if (k == "kubevirt.io/outdatedLauncherImage") vmi.outdated_label = true;
+  vmi.has_labels = !md.labels.empty();
   if (s.keep_vmi_labels) vmi.labels = std::move(md.labels);
+  else vmi.labels = labels_named(std::move(md.labels), s.vmi_label_keys);
+  // getVMIMigrationDataSize (pkg/virt-launcher/virtwrap/manager.go): the memory request, overridden by
+  // an explicit guest memory.
+  const std::string& memory = guest_memory.empty() ? requested_memory : guest_memory;
+  if (auto bytes = strategy::quantity_value(memory); bytes && *bytes > 0)
+    vmi.memory_bytes = static_cast<std::int64_t>(*bytes);
   for (const auto& rwo : rwo_volumes)
     if (std::find(migrated_volumes.begin(), migrated_volumes.end(), rwo) == migrated_volumes.end())
       vmi.rwo_volume_not_migrated = true;
@@ -493,6 +540,7 @@ void decode_pod(od::value v, Snapshot& s) {
     if (k == "kubevirt.io/migrationJobUID") p.migration_job_uid = val;
   }
   if (!launcher) return;
+  p.labels = s.keep_pod_labels ? std::move(md.labels) : labels_named(std::move(md.labels), s.pod_label_keys);
   p.namespace_ = std::move(md.namespace_);
   p.name = std::move(md.name);
   p.uid = std::move(md.uid);

@@ -1,11 +1,13 @@
 #pragma once
 // The outcome for one VMI: an action and one stable reason code (part of the JSON contract and
 // documented in the man page), with the facts that led there.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cluster/snapshot.hpp"
 #include "decide/migration_blockers.hpp"
+#include "decide/migration_estimate.hpp"
 
 namespace wu::decide {
 
@@ -64,6 +66,14 @@ struct Decision {
   Execution execution = Execution::Nothing;
   int wave = 0;                        // CreateMigration: 1-based migration wave
   int batch = 0;                       // an eviction (EvictForMigration, EvictAndShutDown): 1-based batch
+
+  // Beyond the VMI's own migratability: what stalls or fails its migration in KubeVirt's migration
+  // controller (controller_blockers, a Running VMI), what the API server answers its eviction
+  // (disruption_budgets, EvictAndShutDown), and how long its migration takes (migration_estimate,
+  // CreateMigration and EvictForMigration).
+  std::vector<MigrationBlocker> controller_blockers;
+  std::vector<MigrationBlocker> eviction_blockers;
+  std::optional<MigrationEstimate> estimate;
 };
 
 }  // namespace wu::decide

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "decide/controller_blockers.hpp"
+#include "decide/disruption_budgets.hpp"
 #include "decide/eviction_pacer.hpp"
 #include "decide/kubevirt_gates.hpp"
 #include "decide/rules.hpp"
@@ -32,6 +34,66 @@ std::map<std::string, const cluster::Vm*> vms_by_key(const cluster::Snapshot& s)
   std::map<std::string, const cluster::Vm*> out;
   for (const auto& vm : s.vms) out[key_of(vm.namespace_, vm.name)] = &vm;
   return out;
+}
+
+// The facts beyond the rule chain (controller_blockers, migration_estimate, disruption_budgets), read
+// once per plan.
+struct MigrationContext {
+  const cluster::KubeVirtCr* kubevirt = nullptr;
+  MigrationSettings cluster_settings;
+  std::map<std::string, const cluster::Labels*> namespace_labels;
+  BudgetsByNamespace budgets;
+  std::int64_t utility_volumes_timeout = kDefaultUtilityVolumesTimeout;
+  EstimateModel model;
+};
+
+MigrationContext migration_context(const cluster::Snapshot& s, const PlanConfig& config, const PlanOptions& options) {
+  MigrationContext c;
+  c.kubevirt = s.kubevirts.empty() ? nullptr : &s.kubevirts.front();
+  c.cluster_settings = cluster_migration_settings(c.kubevirt);
+  for (const auto& [ns, labels] : s.namespace_labels) c.namespace_labels[ns] = &labels;
+  if (s.budgets_read.known) c.budgets = budgets_by_namespace(s.disruption_budgets);
+  if (c.kubevirt && c.kubevirt->utility_volumes_timeout) c.utility_volumes_timeout = *c.kubevirt->utility_volumes_timeout;
+  c.model = options.estimate_model;
+  c.model.outbound_per_node = std::max<std::uint32_t>(1, config.parallel_outbound_migrations_per_node);
+  return c;
+}
+
+MigrationEstimate estimate_for(const cluster::Vmi& v, const cluster::Snapshot& s, const MigrationContext& c) {
+  static const cluster::Labels no_labels;
+  const cluster::Labels* ns = nullptr;
+  if (s.namespaces_read.known) {
+    auto it = c.namespace_labels.find(v.namespace_);
+    ns = it != c.namespace_labels.end() ? it->second : &no_labels;
+  }
+  const cluster::MigrationPolicy* policy = matching_policy(s.migration_policies, v, ns);
+  return estimate_migration(v, apply_policy(c.cluster_settings, policy), c.model);
+}
+
+void add_coverage_warnings(Plan& plan, const cluster::Snapshot& s) {
+  bool migrates = false, shuts_down = false, namespace_policies = false;
+  for (const auto& d : plan.decisions) {
+    migrates = migrates || d.estimate.has_value();
+    shuts_down = shuts_down || d.execution == Execution::EvictAndShutDown;
+  }
+  for (const auto& p : s.migration_policies) namespace_policies = namespace_policies || !p.namespace_selector.empty();
+  if (migrates && !s.policies_read.known)
+    plan.warnings.push_back({"NoMigrationPolicies", "",
+                             "the migration estimates use the KubeVirt CR's spec.configuration.migrations: " +
+                                 s.policies_read.why_not + ", and a MigrationPolicy matching a VMI would override it",
+                             "list migrationpolicies too (`oc get ...,migrationpolicies -A -o json` for a dump; "
+                             "`list` on migrationpolicies.migrations.kubevirt.io live)"});
+  if (migrates && namespace_policies && !s.namespaces_read.known)
+    plan.warnings.push_back({"NoNamespaceLabels", "",
+                             "MigrationPolicies with a namespaceSelector are matched against no namespace labels: " +
+                                 s.namespaces_read.why_not,
+                             "include the namespaces (`oc get ...,namespaces`), or grant `list` on namespaces"});
+  if (shuts_down && !s.budgets_read.known)
+    plan.warnings.push_back({"NoDisruptionBudgets", "",
+                             "evictions are predicted without PodDisruptionBudgets, which can refuse them: " +
+                                 s.budgets_read.why_not,
+                             "include them (`oc get ...,pdb -A -o json`), or grant `list` on "
+                             "poddisruptionbudgets.policy"});
 }
 
 }  // namespace
@@ -68,6 +130,7 @@ Plan make_plan(const cluster::Snapshot& s, const PlanConfig& config, const PlanO
   const ClusterIndex index = build_index(s);
   const auto vms = vms_by_key(s);
   const MigrationConfig migration = migration_config(s.kubevirts.empty() ? nullptr : &s.kubevirts.front());
+  const MigrationContext context = migration_context(s, config, options);
 
   std::vector<const cluster::Vmi*> vmis;
   for (const auto& v : s.vmis)
@@ -109,6 +172,14 @@ Plan make_plan(const cluster::Snapshot& s, const PlanConfig& config, const PlanO
       d.outdated = true;
     if (d.action == Action::Evict) d.after_eviction = after_eviction(d.run_strategy);
     d.execution = execution_of(d.action, d.reason);
+    if (live)
+      d.controller_blockers =
+          controller_blockers({*v, index, s.now, s.vmims_read.known, context.utility_volumes_timeout});
+    if (d.execution == Execution::CreateMigration || d.execution == Execution::EvictForMigration)
+      d.estimate = estimate_for(*v, s, context);
+    if (d.execution == Execution::EvictAndShutDown && s.budgets_read.known)
+      if (const cluster::LauncherPod* pod = current_vmi_pod(index.pods, *v))
+        d.eviction_blockers = eviction_blockers(*pod, context.budgets);
     plan.decisions.push_back(std::move(d));
   }
 
@@ -140,10 +211,21 @@ Plan make_plan(const cluster::Snapshot& s, const PlanConfig& config, const PlanO
          "as they do for `run` with the same scope; KubeVirt's own updater draws from every namespace",
          ""});
   const std::int64_t interval_s = std::max<std::int64_t>(0, config.batch_eviction_interval_ns / 1000000000LL);
-  const std::int64_t migrating = plan.schedule.migration_waves * options.migration_duration_seconds;
+  // Each wave lasts as long as its longest migration: --migration-duration, else each VMI's estimate.
+  std::int64_t migrating = 0;
+  if (options.migration_duration_seconds) {
+    migrating = plan.schedule.migration_waves * *options.migration_duration_seconds;
+  } else {
+    std::map<int, std::int64_t> longest;
+    for (const Decision* d : migrations)
+      if (d->wave > 0 && d->estimate) longest[d->wave] = std::max(longest[d->wave], d->estimate->seconds);
+    for (const auto& [wave, seconds] : longest) migrating += seconds;
+  }
   const std::int64_t evicting =
       plan.schedule.eviction_batches > 0 ? (plan.schedule.eviction_batches - 1) * interval_s : 0;
   plan.schedule.estimated_duration_seconds = std::max(migrating, evicting);
+
+  add_coverage_warnings(plan, s);
 
   auto& sum = plan.summary;
   sum.vmis = static_cast<int>(plan.decisions.size());

@@ -3,6 +3,7 @@
 // schedule (migration waves, eviction batches, estimated duration). Pure: snapshot + config + clock.
 // `run` executes the same decisions, so the prediction is what it does.
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -51,7 +52,9 @@ struct PlanWarning {
 };
 
 struct PlanOptions {
-  std::int64_t migration_duration_seconds = 120;  // assumed length of one live migration
+  // The length of one live migration for the schedule (--migration-duration); unset: each VMI's estimate.
+  std::optional<std::int64_t> migration_duration_seconds;
+  EstimateModel estimate_model;  // its outbound_per_node is taken from the config
   std::function<bool(const cluster::Vmi&)> in_scope;  // namespace / label scope; empty = all
   bool scoped = false;  // -n/-l/--node limit the VMIs: waves and batches then assume only they compete
 };

@@ -40,6 +40,7 @@ ClusterIndex build_index(const cluster::Snapshot& s) {
     if (vmim_is_final(m)) continue;
     const std::string key = key_of(m.namespace_, m.vmi_name);
     index.vmis_with_unfinished_vmim.insert(key);
+    if (!m.uid.empty()) index.unfinished_vmim_uids.insert(m.uid);
     if (m.workload_update) ++index.unfinished_update_vmims[key];
   }
   index.active = active_migrations(s);

@@ -36,6 +36,7 @@ struct ClusterIndex {
   ActiveMigrations active;                                  // any creator
   PodsByOwner pods;                                         // launcher pods by controlling VMI UID
   bool pods_known = false;                                  // the snapshot lists launcher pods
+  std::set<std::string> unfinished_vmim_uids;               // for migrationState and target pods (controller_blockers)
 };
 
 ClusterIndex build_index(const cluster::Snapshot& snapshot);

@@ -59,7 +59,73 @@ nlohmann::json blockers_json(const std::vector<decide::MigrationBlocker>& blocke
   return out;
 }
 
+nlohmann::json decision_core_json(const Decision& d);
+
+nlohmann::json estimate_json(const std::optional<decide::MigrationEstimate>& e) {
+  if (!e) return nullptr;
+  return {{"seconds", e->seconds},
+          {"worstCaseSeconds", e->worst_case_seconds},
+          {"completionTimeoutSeconds", e->completion_timeout_seconds},
+          {"memoryBytes", e->memory_bytes},
+          {"bytesPerSecond", static_cast<std::int64_t>(e->bytes_per_second)},
+          {"assumedLinkSpeed", e->assumed_link},
+          {"migrationPolicy", or_null(e->settings.policy)},
+          {"allowPostCopy", e->settings.allow_post_copy},
+          {"allowWorkloadDisruption", e->settings.allow_workload_disruption}};
+}
+
+nlohmann::json timeout_json(const std::optional<decide::MigrationEstimate>& e) {
+  if (!e || !e->timeout) return nullptr;
+  return {{"code", e->timeout->code}, {"message", e->timeout->message}, {"abortedAtTimeout", e->aborted_at_timeout}};
+}
+
+// The fields of issue 11's controller, estimate and budget predictions, added after the others.
+void add_prediction_fields(nlohmann::json& j, const Decision& d) {
+  j["controllerBlockers"] = blockers_json(d.controller_blockers);
+  j["evictionBlockers"] = blockers_json(d.eviction_blockers);
+  j["estimatedMigrationSeconds"] = d.estimate ? nlohmann::json(d.estimate->seconds) : nlohmann::json(nullptr);
+  j["migrationEstimate"] = estimate_json(d.estimate);
+  j["migrationTimeoutRisk"] = timeout_json(d.estimate);
+}
+
 nlohmann::json decision_json(const Decision& d) {
+  nlohmann::json j = decision_core_json(d);
+  add_prediction_fields(j, d);
+  return j;
+}
+
+std::string dash(const std::string& s) { return s.empty() ? "-" : s; }
+
+std::string codes_text(const std::vector<decide::MigrationBlocker>& blockers) {
+  std::string out;
+  for (const auto& b : blockers) out += (out.empty() ? "" : ", ") + b.code + " (" + b.message + ")";
+  return out;
+}
+
+// After the table: each VMI that KubeVirt's migration controller will stall, whose eviction the API
+// server refuses, or whose migration may run into its completion timeout.
+void write_prediction_sections(std::ostream& out, const decide::Plan& plan) {
+  auto section = [&](const char* heading, auto&& text_of) {
+    bool first = true;
+    for (const auto& d : plan.decisions) {
+      const std::string text = text_of(d);
+      if (text.empty()) continue;
+      if (first) out << heading << "\n";
+      first = false;
+      out << "  " << d.vmi->namespace_ << "/" << d.vmi->name << ": " << text << "\n";
+    }
+  };
+  section("Blocked in KubeVirt's migration controller:", [](const Decision& d) {
+    return d.outdated ? codes_text(d.controller_blockers) : std::string();
+  });
+  section("Evictions refused:", [](const Decision& d) { return codes_text(d.eviction_blockers); });
+  section("Migration timeouts:", [](const Decision& d) {
+    return d.estimate && d.estimate->timeout ? d.estimate->timeout->code + " (" + d.estimate->timeout->message + ")"
+                                             : std::string();
+  });
+}
+
+nlohmann::json decision_core_json(const Decision& d) {
   const auto& v = *d.vmi;
   return {{"namespace", v.namespace_},
           {"name", v.name},
@@ -80,8 +146,6 @@ nlohmann::json decision_json(const Decision& d) {
           {"wave", d.wave == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.wave)},
           {"batch", d.batch == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.batch)}};
 }
-
-std::string dash(const std::string& s) { return s.empty() ? "-" : s; }
 
 // For the table: why a VMI whose decision turns on it cannot live-migrate, every blocker named.
 std::string blockers_text(const Decision& d) {
@@ -202,6 +266,7 @@ void write_plan_table(std::ostream& out, const decide::Plan& plan, const PlanHea
     heading = true;
     out << "  " << d.vmi->namespace_ << "/" << d.vmi->name << ": " << blockers_text(d) << "\n";
   }
+  write_prediction_sections(out, plan);
 }
 
 }  // namespace wu::render

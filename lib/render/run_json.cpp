@@ -100,8 +100,10 @@ nlohmann::json status_json(const update::ProgressStatus& st) {
     for (const auto& a : v.attempts)
       attempts.push_back({{"name", a.name}, {"phase", a.phase}, {"failureReason", a.failure_reason},
                           {"creator", update::creator_name(a.creator)}});
+    nlohmann::json blockers = nlohmann::json::array();
+    for (const auto& b : v.controller_blockers) blockers.push_back({{"code", b.code}, {"message", b.message}});
     vmis.push_back({{"namespace", v.namespace_}, {"name", v.name}, {"stuck", v.stuck},
-                    {"stuckReason", v.stuck_reason}, {"attempts", attempts}});
+                    {"stuckReason", v.stuck_reason}, {"attempts", attempts}, {"controllerBlockers", blockers}});
   }
   return {{"kind", "WorkloadUpdateStatus"},
           {"vmis", st.vmis},
@@ -109,6 +111,7 @@ nlohmann::json status_json(const update::ProgressStatus& st) {
           {"inFlight",
            {{"workloadUpdate", st.in_flight_this_tool}, {"kubevirt", st.in_flight_kubevirt}, {"other", st.in_flight_other}}},
           {"stuck", st.stuck},
+          {"blocked", st.blocked},
           {"leaseHolder", st.lease_holder ? nlohmann::json(*st.lease_holder) : nlohmann::json(nullptr)},
           {"updater", {{"active", st.updater.active}, {"reason", st.updater.reason}}},
           {"migrations", vmis}};

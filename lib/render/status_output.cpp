@@ -10,7 +10,9 @@ void write_status_table(std::ostream& out, const update::ProgressStatus& st, con
   const int in_flight = st.in_flight_this_tool + st.in_flight_kubevirt + st.in_flight_other;
   out << "Outdated VMIs: " << st.outdated << " of " << st.vmis << ". Migrations in flight: " << in_flight
       << " (workload-update " << st.in_flight_this_tool << ", KubeVirt " << st.in_flight_kubevirt << ", other "
-      << st.in_flight_other << "). Stuck: " << st.stuck << ".\n";
+      << st.in_flight_other << "). Stuck: " << st.stuck << ".";
+  if (st.blocked > 0) out << " Blocked in KubeVirt's migration controller: " << st.blocked << ".";
+  out << "\n";
   out << "Run lease: " << (st.lease_holder ? "held by " + *st.lease_holder : std::string("not held")) << ".\n";
   out << "KubeVirt's workload updater: "
       << (st.updater.active ? std::string("active") : colour.yellow("not active") + " (" + st.updater.reason + ")")
@@ -23,7 +25,8 @@ void write_status_table(std::ostream& out, const update::ProgressStatus& st, con
       if (!attempts.empty()) attempts += ", ";
       attempts += a.phase + " (" + update::creator_name(a.creator) + ")";
     }
-    rows.push_back({v.namespace_, v.name, v.stuck ? "Stuck" : "-", attempts});
+    rows.push_back({v.namespace_, v.name, v.stuck ? "Stuck" : !v.controller_blockers.empty() ? "Blocked" : "-",
+                    attempts.empty() ? "-" : attempts});
   }
   std::vector<std::size_t> widths(4, 0);
   for (const auto& r : rows)
@@ -40,6 +43,12 @@ void write_status_table(std::ostream& out, const update::ProgressStatus& st, con
   }
   for (const auto& v : st.vmis_with_attempts)
     if (v.stuck) out << colour.red("stuck: ") << v.namespace_ << "/" << v.name << ": " << v.stuck_reason << "\n";
+  for (const auto& v : st.vmis_with_attempts) {
+    if (v.stuck || v.controller_blockers.empty()) continue;
+    std::string why;
+    for (const auto& b : v.controller_blockers) why += (why.empty() ? "" : ", ") + b.code + " (" + b.message + ")";
+    out << colour.yellow("blocked: ") << v.namespace_ << "/" << v.name << ": " << why << "\n";
+  }
 }
 
 std::string status_wait_line(const update::ProgressStatus& st, const update::WaitVerdict& verdict, const Colour& c) {

@@ -1,6 +1,7 @@
 #include "strategy/quantity.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
@@ -124,6 +125,30 @@ QuantityParse parse_quantity(std::string_view str) {
   // Go can also answer "unable to parse numeric part of quantity", but only for digit strings the
   // scanner above never lets through, so that error cannot arise here.
   return finish(nonzero);
+}
+
+std::optional<double> quantity_value(std::string_view text) {
+  if (!parse_quantity(text).ok || !matches_quantity_pattern(text)) return std::nullopt;
+  std::size_t number_end = 0;
+  while (number_end < text.size() && (is_digit(text[number_end]) || text[number_end] == '.' ||
+                                      (number_end == 0 && (text[0] == '+' || text[0] == '-'))))
+    ++number_end;
+  const std::string number(text.substr(0, number_end));
+  const std::string_view suffix = text.substr(number_end);
+  const double value = std::strtod(number.c_str(), nullptr);
+  struct Scale {
+    const char* suffix;
+    double factor;
+  };
+  static const Scale scales[] = {{"Ki", 0x1p10}, {"Mi", 0x1p20}, {"Gi", 0x1p30}, {"Ti", 0x1p40}, {"Pi", 0x1p50},
+                                 {"Ei", 0x1p60}, {"n", 1e-9},    {"u", 1e-6},    {"m", 1e-3},    {"", 1},
+                                 {"k", 1e3},     {"M", 1e6},     {"G", 1e9},     {"T", 1e12},    {"P", 1e15},
+                                 {"E", 1e18}};
+  for (const auto& s : scales)
+    if (suffix == s.suffix) return value * s.factor;
+  // A decimal exponent: e3, E-2.
+  const std::string exponent(suffix.substr(1));
+  return value * std::pow(10.0, std::strtod(exponent.c_str(), nullptr));
 }
 
 }  // namespace wu::strategy

@@ -23,4 +23,8 @@ struct QuantityParse {
 // resource.ParseQuantity's verdict, with its exact error texts.
 QuantityParse parse_quantity(std::string_view text);
 
+// The value of a quantity ("8Gi" = 8589934592, "500m" = 0.5), for memory sizes and bandwidths;
+// nullopt when parse_quantity refuses it.
+std::optional<double> quantity_value(std::string_view text);
+
 }  // namespace wu::strategy

@@ -81,6 +81,28 @@ ProgressStatus make_status(const cluster::Snapshot& s, const decide::Plan& plan,
     }
     st.vmis_with_attempts.push_back(std::move(v));
   }
+  // KubeVirt's migration controller can hold a VMI's migrations in Pending (or fail each one) for a reason
+  // no attempt records: name it, and list such a VMI even before it has an attempt.
+  for (auto& v : st.vmis_with_attempts) {
+    const decide::Decision* d = decision_by_key[decide::key_of(v.namespace_, v.name)];
+    if (!d->outdated || d->controller_blockers.empty()) continue;
+    v.controller_blockers = d->controller_blockers;
+    if (v.stuck) {
+      v.stuck_reason += "; KubeVirt's migration controller: ";
+      for (std::size_t i = 0; i < d->controller_blockers.size(); ++i)
+        v.stuck_reason += (i ? ", " : "") + d->controller_blockers[i].code + " (" + d->controller_blockers[i].message + ")";
+    }
+  }
+  for (const auto& d : plan.decisions) {
+    if (!d.outdated || d.controller_blockers.empty()) continue;
+    ++st.blocked;
+    if (attempts.count(decide::key_of(d.vmi->namespace_, d.vmi->name))) continue;
+    VmiAttempts v;
+    v.namespace_ = d.vmi->namespace_;
+    v.name = d.vmi->name;
+    v.controller_blockers = d.controller_blockers;
+    st.vmis_with_attempts.push_back(std::move(v));
+  }
   std::sort(st.vmis_with_attempts.begin(), st.vmis_with_attempts.end(), [](const VmiAttempts& a, const VmiAttempts& b) {
     return a.namespace_ != b.namespace_ ? a.namespace_ < b.namespace_ : a.name < b.name;
   });

@@ -30,6 +30,9 @@ struct VmiAttempts {
   std::vector<StatusAttempt> attempts;  // newest first, at most 5 (KubeVirt keeps no more)
   bool stuck = false;             // still outdated; its last `stuck_after` finished attempts all failed
   std::string stuck_reason;
+  // What stalls or fails its migrations in KubeVirt's migration controller (the plan's controller_blockers):
+  // listed for an outdated VMI even without attempts, and named in stuck_reason.
+  std::vector<decide::MigrationBlocker> controller_blockers;
 };
 
 struct ProgressStatus {
@@ -37,6 +40,7 @@ struct ProgressStatus {
   int in_flight_this_tool = 0, in_flight_kubevirt = 0, in_flight_other = 0;
   std::vector<VmiAttempts> vmis_with_attempts;  // ordered by namespace, name
   int stuck = 0;
+  int blocked = 0;                              // outdated VMIs with controller_blockers
   std::optional<std::string> lease_holder;      // the run Lease's holderIdentity, if held
   decide::UpdaterState updater;
 };

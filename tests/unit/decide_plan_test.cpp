@@ -253,7 +253,9 @@ TEST_CASE("schedule: waves respect cluster and per-node limits, counting active 
   other.launcher_image = kNew;
   s.vmis.push_back(other);
   s.vmims.push_back(active);
-  Plan q = make_plan(s, c);
+  wu::decide::PlanOptions two_minutes;
+  two_minutes.migration_duration_seconds = 120;  // --migration-duration
+  Plan q = make_plan(s, c, two_minutes);
   int wave1 = 0;
   for (const auto& d : q.decisions) wave1 += d.wave == 1;
   CHECK(wave1 == 2);
