@@ -52,7 +52,7 @@ for cmd in kubectl-workload_update oc-workload_update
     complete -c $cmd -n '__fish_seen_subcommand_from plan' -l parallel-outbound-per-node -x -d 'What if parallelOutboundMigrationsPerNode were N'
     complete -c $cmd -n '__fish_seen_subcommand_from plan' -l eviction-strategy -x -a 'None LiveMigrate LiveMigrateIfPossible External' -d 'What if the cluster-wide evictionStrategy were this'
     complete -c $cmd -n '__fish_seen_subcommand_from plan' -l pre-upgrade -d 'Treat every running VMI as outdated'
-    complete -c $cmd -n '__fish_seen_subcommand_from plan' -l migration-duration -x -d 'Assumed length of one live migration, for the estimated duration'
+    complete -c $cmd -n '__fish_seen_subcommand_from plan' -l migration-duration -x -d 'Assumed length of every live migration, for the estimated duration'
     complete -c $cmd -n '__fish_seen_subcommand_from plan' -l fail-on -x -a 'evict skip stays-down' -d 'Exit 1 when any VMI would be evicted'
     complete -c $cmd -n '__fish_seen_subcommand_from plan' -l chunk-size -x -d 'Objects per list request'
     complete -c $cmd -n '__fish_seen_subcommand_from plan' -l kubeconfig -r -F -d 'Path to the kubeconfig file to use for CLI requests.'

@@ -144,6 +144,8 @@ MigrationEstimate estimate_migration(const cluster::Vmi& vmi, const MigrationSet
   else
     then = "the migration is aborted at the timeout and retried";
   e.timeout = MigrationBlocker{once ? "CompletionTimeoutExceeded" : "CompletionTimeoutRisk", what + ": " + then};
+  // An attempt that cannot finish in time ends, failed, at the timeout: that is how long it holds its slot.
+  if (once && e.aborted_at_timeout) e.seconds = model.setup_seconds + e.completion_timeout_seconds;
   return e;
 }
 

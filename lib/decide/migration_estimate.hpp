@@ -50,7 +50,7 @@ struct EstimateModel {
 };
 
 struct MigrationEstimate {
-  std::int64_t seconds = 0;             // setup + one copy of the memory
+  std::int64_t seconds = 0;             // setup + one copy of the memory (+ the timeout, for an aborted one)
   std::int64_t worst_case_seconds = 0;  // setup + two copies
   std::int64_t completion_timeout_seconds = 0;  // virt-launcher's deadline from the start of the copy; 0 = none
   std::int64_t memory_bytes = 0;        // 0: unknown (the estimate is the setup alone)

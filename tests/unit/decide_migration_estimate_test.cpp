@@ -138,6 +138,8 @@ TEST_CASE("estimate: CompletionTimeoutExceeded and CompletionTimeoutRisk, aborte
   CHECK(e.timeout->code == "CompletionTimeoutExceeded");
   CHECK(e.completion_timeout_seconds == 2700);
   CHECK(e.aborted_at_timeout);
+  CHECK(e.seconds == 20 + 2700);  // the attempt ends, failed, at the timeout
+  CHECK(e.worst_case_seconds == 20 + 6554);
   CHECK(e.timeout->message ==
         "one copy of its 16.0 GiB of memory at 5.0 MiB/s (bandwidthPerMigration) takes 3277s, more than the completion "
         "timeout of 2700s (150s per GB x 18): the migration is aborted at the timeout and retried");
@@ -150,6 +152,7 @@ TEST_CASE("estimate: CompletionTimeoutExceeded and CompletionTimeoutRisk, aborte
   s.allow_post_copy = true;
   e = estimate_migration(v, s, model);
   CHECK_FALSE(e.aborted_at_timeout);
+  CHECK(e.seconds == 20 + 2048);
   CHECK(e.timeout->message.find("switches to post-copy") != std::string::npos);
   s.allow_post_copy = false;
   s.allow_workload_disruption = true;
