@@ -378,7 +378,8 @@ void decode_vmi(od::value v, Snapshot& s) {
   // getVMIMigrationDataSize (pkg/virt-launcher/virtwrap/manager.go): the memory request, overridden by
   // an explicit guest memory.
   const std::string& memory = guest_memory.empty() ? requested_memory : guest_memory;
-  if (auto bytes = strategy::quantity_value(memory); bytes && *bytes > 0)
+  // Beyond 2^62 bytes (or not finite) it is no memory size: unknown.
+  if (auto bytes = strategy::quantity_value(memory); bytes && *bytes > 0 && *bytes < 0x1p62)
     vmi.memory_bytes = static_cast<std::int64_t>(*bytes);
   for (const auto& rwo : rwo_volumes)
     if (std::find(migrated_volumes.begin(), migrated_volumes.end(), rwo) == migrated_volumes.end())

@@ -53,6 +53,13 @@ std::optional<Score> score_of(const cluster::MigrationPolicy& p, const cluster::
   return score;
 }
 
+// Seconds from a double, saturated: configured values can be absurd (a bandwidth of 1m bytes/s).
+constexpr double kMaxSeconds = 1e15;
+std::int64_t whole_seconds(double seconds) {
+  if (!(seconds > 0)) return 0;
+  return static_cast<std::int64_t>(std::ceil(std::min(seconds, kMaxSeconds)));
+}
+
 std::string rate_text(double bytes_per_second) {
   return util::format_byte_size(static_cast<std::uint64_t>(bytes_per_second)) + "/s";
 }
@@ -113,11 +120,13 @@ MigrationEstimate estimate_migration(const cluster::Vmi& vmi, const MigrationSet
   e.assumed_link = settings.bandwidth_bytes_per_second <= 0 || settings.bandwidth_bytes_per_second > shared_link;
   e.bytes_per_second = e.assumed_link ? shared_link : settings.bandwidth_bytes_per_second;
   const double copy = e.bytes_per_second > 0 ? static_cast<double>(e.memory_bytes) / e.bytes_per_second : 0;
-  e.seconds = model.setup_seconds + static_cast<std::int64_t>(std::ceil(copy));
-  e.worst_case_seconds = model.setup_seconds + static_cast<std::int64_t>(std::ceil(2 * copy));
+  e.seconds = model.setup_seconds + whole_seconds(copy);
+  e.worst_case_seconds = model.setup_seconds + whole_seconds(2 * copy);
   // getVMIMigrationDataSize: memory.ScaledValue(resource.Giga), i.e. GB rounded up (not GiB).
   const std::int64_t gigabytes = (e.memory_bytes + 999999999) / 1000000000;
-  e.completion_timeout_seconds = std::max<std::int64_t>(0, settings.completion_timeout_per_gib) * gigabytes;
+  e.completion_timeout_seconds =
+      whole_seconds(static_cast<double>(std::max<std::int64_t>(0, settings.completion_timeout_per_gib)) *
+                    static_cast<double>(gigabytes));
   if (e.completion_timeout_seconds <= 0 || e.memory_bytes <= 0) return e;
 
   const bool once = copy > static_cast<double>(e.completion_timeout_seconds);
@@ -131,10 +140,10 @@ MigrationEstimate estimate_migration(const cluster::Vmi& vmi, const MigrationSet
                                std::to_string(gigabytes) + ")";
   const std::string what =
       once ? "one copy of its " + util::format_byte_size(static_cast<std::uint64_t>(e.memory_bytes)) + " of memory at " +
-                 speed + " takes " + std::to_string(static_cast<std::int64_t>(std::ceil(copy))) + "s, more than " + deadline
+                 speed + " takes " + std::to_string(whole_seconds(copy)) + "s, more than " + deadline
            : "a guest that rewrites its memory while it is sent needs a second copy: two copies of its " +
                  util::format_byte_size(static_cast<std::uint64_t>(e.memory_bytes)) + " at " + speed + " take " +
-                 std::to_string(static_cast<std::int64_t>(std::ceil(2 * copy))) + "s, more than " + deadline;
+                 std::to_string(whole_seconds(2 * copy)) + "s, more than " + deadline;
   std::string then;
   if (settings.allow_post_copy)
     then = "at the timeout it switches to post-copy (allowPostCopy), so it completes with a slower guest";

@@ -136,6 +136,7 @@ std::optional<double> quantity_value(std::string_view text) {
   const std::string number(text.substr(0, number_end));
   const std::string_view suffix = text.substr(number_end);
   const double value = std::strtod(number.c_str(), nullptr);
+  if (value == 0) return 0.0;  // not 0 x 10^999 = NaN
   struct Scale {
     const char* suffix;
     double factor;

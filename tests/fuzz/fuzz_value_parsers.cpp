@@ -3,6 +3,7 @@
 // the quantity scanner must agree with the CRD's regular expression (on short inputs, where
 // std::regex is safe), an accepted time must lie in 0001-9999 and format back, a duration must
 // format back to itself.
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <regex>
@@ -50,7 +51,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         static const std::regex re(wu::strategy::kQuantityPattern);
         check(matches == std::regex_match(text, re));
       }
-      (void)wu::strategy::parse_quantity(text);
+      const auto parsed = wu::strategy::parse_quantity(text);
+      // A value exactly when both the pattern and ParseQuantity accept it; its sign is ParseQuantity's.
+      const auto value = wu::strategy::quantity_value(text);
+      check(value.has_value() == (parsed.ok && matches));
+      if (value && !std::isnan(*value)) check(parsed.negative ? *value <= 0 : *value >= 0);  // an underflowing exponent gives -0
       break;
     }
     case 3: {
