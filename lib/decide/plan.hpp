@@ -29,6 +29,7 @@ struct Summary {
   int outdated = 0;     // as KubeVirt counts them: outdated and Running, not final, not being deleted
   int live_migrate = 0, evict = 0, skip = 0, none = 0;
   int stays_down = 0;   // evicted and not coming back
+  int no_target = 0;    // a migration no node can take (Outcome::NoTargetNode)
 };
 
 struct Schedule {
@@ -54,6 +55,7 @@ struct PlanOptions {
   std::int64_t migration_duration_seconds = 120;  // assumed length of one live migration
   std::function<bool(const cluster::Vmi&)> in_scope;  // namespace / label scope; empty = all
   bool scoped = false;  // -n/-l/--node limit the VMIs: waves and batches then assume only they compete
+  cluster::Labels target_node_selector;  // the VMIMs' spec.addedNodeSelector (`--target-node-selector`)
 };
 
 struct Plan {

@@ -101,7 +101,9 @@ nlohmann::json status_json(const update::ProgressStatus& st) {
       attempts.push_back({{"name", a.name}, {"phase", a.phase}, {"failureReason", a.failure_reason},
                           {"creator", update::creator_name(a.creator)}});
     vmis.push_back({{"namespace", v.namespace_}, {"name", v.name}, {"stuck", v.stuck},
-                    {"stuckReason", v.stuck_reason}, {"attempts", attempts}});
+                    {"stuckReason", v.stuck_reason}, {"attempts", attempts},
+                    {"schedulingMessage", v.scheduling_message.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.scheduling_message)},
+                    {"placementMessage", v.placement_message.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.placement_message)}});
   }
   return {{"kind", "WorkloadUpdateStatus"},
           {"vmis", st.vmis},
