@@ -128,7 +128,7 @@ void register_plan_command(Cli& cli) {
       ->type_name("SELECTOR");
   auto* from = sub->add_option("--from-file", flags->from_files,
                                "Plan from dump files instead of a cluster (JSON/YAML, multi-document or kind: List, "
-                               "e.g. `oc get kubevirt,hyperconverged,vmi,vm,vmim,pods,deployments -A -o json`); '-' "
+                               "e.g. `oc get kubevirt,hyperconverged,vmi,vm,vmim,pods,nodes,deployments -A -o json`); '-' "
                                "reads stdin; repeatable")
                    ->type_name("FILE|DIR");
   complete_as_files(from, {"json", "yaml", "yml"});

@@ -1,6 +1,6 @@
 #pragma once
 // Filling a Snapshot: from a live cluster (paginated lists, each page parsed into compact views and
-// dropped) or from dump files (`oc get kubevirt,hyperconverged,vmi,vm,vmim,pods,pdb,deployments -A -o json`).
+// dropped) or from dump files (`oc get kubevirt,hyperconverged,vmi,vm,vmim,pods,nodes,pdb,deployments -A -o json`).
 #include <stop_token>
 #include <string>
 #include <string_view>
