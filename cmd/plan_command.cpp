@@ -34,6 +34,7 @@ struct PlanFlags {
   bool pre_upgrade = false;
   std::string migration_duration;  // "" = each VMI's estimate
   std::string fail_on;
+  std::string target_node_selector;
   int chunk_size = 10000;
 };
 
@@ -55,12 +56,15 @@ int run_plan(Cli& cli, const CLI::App& sub, const PlanFlags& flags) {
   const std::string format = resolve_output_format(sub, cli.global.output);
   std::vector<std::string> fail_on = split_commas(flags.fail_on);
   for (const auto& f : fail_on)
-    if (f != "evict" && f != "skip" && f != "stays-down")
-      throw CLI::ValidationError("--fail-on", "unknown value \"" + f + "\"; use any of evict, skip, stays-down");
+    if (f != "evict" && f != "skip" && f != "stays-down" && f != "no-target")
+      throw CLI::ValidationError("--fail-on",
+                                 "unknown value \"" + f + "\"; use any of evict, skip, stays-down, no-target");
   const cluster::ConfigOverrides overrides = what_if(flags);
   decide::PlanOptions options;
   if (!flags.migration_duration.empty())
     options.migration_duration_seconds = duration_flag("--migration-duration", flags.migration_duration) / 1000000000LL;
+  if (!flags.target_node_selector.empty())
+    options.target_node_selector = node_selector_flag("--target-node-selector", flags.target_node_selector);
   const cluster::LabelSelector selector = [&] {
     try {
       return cluster::LabelSelector::parse(flags.selector);
@@ -103,7 +107,8 @@ int run_plan(Cli& cli, const CLI::App& sub, const PlanFlags& flags) {
   for (const auto& d : plan.decisions) {
     for (const auto& f : fail_on) {
       if ((f == "evict" && d.action == decide::Action::Evict) || (f == "skip" && d.action == decide::Action::Skip) ||
-          (f == "stays-down" && d.after_eviction == decide::AfterEviction::StaysDown))
+          (f == "stays-down" && d.after_eviction == decide::AfterEviction::StaysDown) ||
+          (f == "no-target" && d.outcome == decide::Outcome::NoTargetNode))
         return 1;
     }
   }
@@ -124,7 +129,7 @@ void register_plan_command(Cli& cli) {
       ->type_name("SELECTOR");
   auto* from = sub->add_option("--from-file", flags->from_files,
                                "Plan from dump files instead of a cluster (JSON/YAML, multi-document or kind: List, "
-                               "e.g. `oc get kubevirt,hyperconverged,vmi,vm,vmim,pods,deployments -A -o json`); '-' "
+                               "e.g. `oc get kubevirt,hyperconverged,vmi,vm,vmim,pods,nodes,deployments -A -o json`); '-' "
                                "reads stdin; repeatable")
                    ->type_name("FILE|DIR");
   complete_as_files(from, {"json", "yaml", "yml"});
@@ -155,10 +160,15 @@ void register_plan_command(Cli& cli) {
                   "estimate from its memory and its migration settings)")
       ->type_name("DURATION");
   auto* fail = sub->add_option("--fail-on", flags->fail_on,
-                               "Exit 1 when any VMI would be evicted (evict), skipped (skip) or left down after "
-                               "eviction (stays-down); comma-separated, for pre-upgrade scripts")
+                               "Exit 1 when any VMI would be evicted (evict), skipped (skip), left down after "
+                               "eviction (stays-down) or migrated with no node to take it (no-target); "
+                               "comma-separated, for pre-upgrade scripts")
                    ->type_name("LIST");
-  register_value_completion(fail, {ValueCompletion::Kind::Words, {"evict", "skip", "stays-down"}, {}});
+  register_value_completion(fail, {ValueCompletion::Kind::Words, {"evict", "skip", "stays-down", "no-target"}, {}});
+  sub->add_option("--target-node-selector", flags->target_node_selector,
+                  "What if every migration's target pod had to match these node labels too (KEY=VALUE,...; the "
+                  "VMIM's spec.addedNodeSelector, as `run --target-node-selector` sets it): judged in the placement")
+      ->type_name("KEY=VALUE,...");
   sub->add_option("--chunk-size", flags->chunk_size,
                   "Objects per list request; larger pages mean fewer requests under the client-side rate limit "
                   "(--qps); items are decoded as they arrive, so memory does not grow with it; 0 lists everything at once")

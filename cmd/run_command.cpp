@@ -52,6 +52,7 @@ struct RunFlags {
   bool cancel_on_interrupt = false;
   bool pause_cluster_updater = false;
   std::string target_node_selector;
+  bool try_unschedulable = false;
   int chunk_size = 10000;
 };
 
@@ -75,6 +76,7 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
   options.pause_cluster_updater = flags.pause_cluster_updater;
   if (!flags.target_node_selector.empty())
     options.target_node_selector = node_selector_flag("--target-node-selector", flags.target_node_selector);
+  options.try_unschedulable = flags.try_unschedulable;
   options.chunk_size = flags.chunk_size;
   options.label_selector = flags.selector;
   options.node = flags.node;
@@ -137,8 +139,10 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
                        ", which would drop the selector and let the VMs go to any node");
   if (problems.empty()) {
     const std::string kv_namespace = config.kubevirts.front().namespace_;
-    for (auto& d : update::denied_access(*session.client, update::access_needs(options, kv_namespace)))
+    std::vector<std::string> judged_less;
+    for (auto& d : update::denied_access(*session.client, update::access_needs(options, kv_namespace), &judged_less))
       problems.push_back(std::move(d));
+    for (const auto& w : judged_less) std::cerr << "Warning: preflight: " << w << "; the run goes on without it\n";
   }
   if (!problems.empty()) {
     for (const auto& p : problems) std::cerr << "error: preflight: " << p << "\n";
@@ -287,6 +291,9 @@ void register_run_command(Cli& cli) {
                   "Move the VMs only onto nodes with these labels: spec.addedNodeSelector on every migration "
                   "(KubeVirt >= v1.6.0; the VM's own nodeSelector keys win)")
       ->type_name("KEY=VALUE,...");
+  sub->add_flag("--try-unschedulable", flags->try_unschedulable,
+                "Migrate VMIs even when no node can take their target pod (placement NoTargetNode, as `plan` shows); "
+                "by default they are skipped, and judged again whenever a node or pod changes");
   sub->add_flag("--pause-cluster-updater", flags->pause_cluster_updater,
                 "Switch KubeVirt's own updater off for the run (workloadUpdateMethods [] on the HyperConverged CR, "
                 "recorded in the run Lease) and restore it when the run ends; after a kill -9 the next run or "

@@ -95,7 +95,9 @@ _kubectl_workload_update() {
         "plan:--migration-duration")
             COMPREPLY=(); return ;;
         "plan:--fail-on")
-            COMPREPLY=( $(compgen -W "evict skip stays-down" -- "$cur") ); return ;;
+            COMPREPLY=( $(compgen -W "evict skip stays-down no-target" -- "$cur") ); return ;;
+        "plan:--target-node-selector")
+            COMPREPLY=(); return ;;
         "plan:--chunk-size")
             COMPREPLY=(); return ;;
         "plan:--kubeconfig")
@@ -301,8 +303,8 @@ _kubectl_workload_update() {
         case "$cmd" in
             "") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;
             "validate") COMPREPLY=( $(compgen -W "-h --help -f --filename --field-validation --strict --max-input-size --from-cluster --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
-            "plan") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --from-file --methods --batch-size --batch-interval --parallel-migrations --parallel-outbound-per-node --eviction-strategy --pre-upgrade --migration-duration --fail-on --chunk-size --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
-            "run") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --node --methods --batch-size --batch-interval --max-parallel --max-attempts --retry-backoff --restart-timeout --pending-timeout --timeout --coexist -y --yes --dry-run --target-node-selector --pause-cluster-updater --cancel-on-interrupt --chunk-size --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
+            "plan") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --from-file --methods --batch-size --batch-interval --parallel-migrations --parallel-outbound-per-node --eviction-strategy --pre-upgrade --migration-duration --fail-on --target-node-selector --chunk-size --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
+            "run") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --node --methods --batch-size --batch-interval --max-parallel --max-attempts --retry-backoff --restart-timeout --pending-timeout --timeout --coexist -y --yes --dry-run --target-node-selector --try-unschedulable --pause-cluster-updater --cancel-on-interrupt --chunk-size --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "status") COMPREPLY=( $(compgen -W "-h --help -A --all-namespaces -l --selector --stuck-after --wait --timeout --interval --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "abort") COMPREPLY=( $(compgen -W "-h --help --cancel-migrations --timeout --kubeconfig --context --cluster --user -n --namespace -s --server --token --certificate-authority --client-certificate --client-key --insecure-skip-tls-verify --tls-server-name --as --as-group --as-uid --request-timeout --qps --burst --version -o --output -v --v" -- "$cur") ) ;;
             "version") COMPREPLY=( $(compgen -W "-h --help --version -o --output -v --v" -- "$cur") ) ;;

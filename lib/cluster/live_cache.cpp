@@ -48,6 +48,10 @@ LiveCache::LiveCache(kube::Client& client, LiveCacheScope scope, std::function<v
     feeds_.push_back({Kind::VirtController, kDeployments.in(kv_ns), "", "metadata.name=virt-controller", true});
     feeds_.push_back({Kind::VirtHandler, kDaemonSets.in(kv_ns), "", "metadata.name=virt-handler", true});
   }
+  // Where target pods can go: nodes, and every pod for the capacity it takes (the launcher pods in scope
+  // come on both pod feeds; the snapshot counts each once). Without the right to read them, not judged.
+  feeds_.push_back({Kind::Node, kNodes, "", "", true});
+  feeds_.push_back({Kind::NodePod, kPods, "", "", true});
 }
 
 namespace {
@@ -58,8 +62,19 @@ std::optional<ViewKind> view_kind(int kind) {
     case 1: return ViewKind::Vm;
     case 2: return ViewKind::Vmim;
     case 3: return ViewKind::Pod;
+    case 7: return ViewKind::Node;
+    case 8: return ViewKind::Pod;
     default: return std::nullopt;
   }
+}
+
+// What the NodePod feed keeps of decoded pods: launcher pods come as LauncherPod views, the others as
+// node_pods; terminal pods take nothing and are not kept.
+void node_pods_from(Snapshot& decoded, std::map<std::string, NodePod>& into) {
+  for (auto& p : decoded.pods)
+    if (!p.node.empty() && p.phase != "Succeeded" && p.phase != "Failed")
+      into[key_of(p.namespace_, p.name)] = NodePod{key_of(p.namespace_, p.name), p.node, p.placement};
+  for (auto& p : decoded.node_pods) into[p.key] = std::move(p);
 }
 
 }  // namespace
@@ -103,6 +118,16 @@ std::string LiveCache::relist(Feed& feed) {
       case Kind::Vm: replace_from(vms_, fresh.vms); break;
       case Kind::Vmim: replace_from(vmims_, fresh.vmims); break;
       case Kind::Pod: replace_from(pods_, fresh.pods); break;
+      case Kind::Node:
+        nodes_.clear();
+        for (auto& n : fresh.nodes) nodes_[n.name] = std::move(n);
+        nodes_followed_ = true;
+        break;
+      case Kind::NodePod:
+        node_pods_.clear();
+        node_pods_from(fresh, node_pods_);
+        node_pods_followed_ = true;
+        break;
       default: break;
     }
   }
@@ -143,6 +168,16 @@ void LiveCache::apply(const Feed& feed, const kube::WatchEvent& e) {
     case Kind::Vm: update(vms_, one.vms); break;
     case Kind::Vmim: update(vmims_, one.vmims); break;
     case Kind::Pod: update(pods_, one.pods); break;
+    case Kind::Node: {
+      const std::string name = md.value("name", "");
+      if (deleted || one.nodes.empty()) nodes_.erase(name);
+      else nodes_[name] = std::move(one.nodes.front());
+      break;
+    }
+    case Kind::NodePod:
+      node_pods_.erase(key);
+      if (!deleted) node_pods_from(one, node_pods_);
+      break;
     default: break;
   }
 }
@@ -218,6 +253,19 @@ Snapshot LiveCache::snapshot() const {
   s.vms = values_of(vms_);
   s.vmims = values_of(vmims_);
   s.pods = values_of(pods_);
+  s.nodes_known = nodes_followed_;
+  s.capacity_known = nodes_followed_ && node_pods_followed_;
+  for (const auto& [name, n] : nodes_) s.nodes.push_back(n);
+  s.node_pods.reserve(node_pods_.size());
+  for (const auto& [key, p] : node_pods_)
+    if (!pods_.count(key)) s.node_pods.push_back(p);
+  if (!nodes_followed_) {
+    s.placement_gap = "no permission to list and watch nodes, so where migration target pods can go is not judged";
+    s.placement_hint = "grant list and watch on nodes (and on pods in all namespaces) to judge placement";
+  } else if (!node_pods_followed_) {
+    s.placement_gap = "no permission to list and watch pods in all namespaces, so node capacity is not judged";
+    s.placement_hint = "grant list and watch on pods in all namespaces to judge node capacity";
+  }
   for (const auto& [key, kv] : kubevirts_) {
     s.kubevirt_objects.push_back(kv);
     s.kubevirts.push_back(kubevirt_from_json(kv));

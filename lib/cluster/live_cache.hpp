@@ -49,7 +49,8 @@ class LiveCache {
   std::optional<std::string> failure() const;
 
  private:
-  enum class Kind { Vmi, Vm, Vmim, Pod, KubeVirt, VirtController, VirtHandler };
+  // Node and NodePod (every pod, for what it takes of its node) feed the placement; both are optional.
+  enum class Kind { Vmi, Vm, Vmim, Pod, KubeVirt, VirtController, VirtHandler, Node, NodePod };
   struct Feed {
     Kind kind;
     kube::ResourceRef ref;
@@ -72,6 +73,9 @@ class LiveCache {
   std::map<std::string, Vm> vms_;
   std::map<std::string, Vmim> vmims_;
   std::map<std::string, LauncherPod> pods_;
+  std::map<std::string, Node> nodes_;
+  std::map<std::string, NodePod> node_pods_;  // by "ns/name"; launcher pods in scope included (skipped when read)
+  bool nodes_followed_ = false, node_pods_followed_ = false;
   std::map<std::string, nlohmann::json> kubevirts_;
   std::optional<nlohmann::json> virt_controller_, virt_handler_;
   std::optional<std::string> failure_;

@@ -216,6 +216,7 @@ bool add_object(Snapshot& s, const json& o, const std::string& kind_hint) {
   else if (kind == "VirtualMachine") decode_object(o.dump(), ViewKind::Vm, s);
   else if (kind == "VirtualMachineInstanceMigration") decode_object(o.dump(), ViewKind::Vmim, s);
   else if (kind == "Pod") decode_object(o.dump(), ViewKind::Pod, s);
+  else if (kind == "Node") decode_object(o.dump(), ViewKind::Node, s);
   else if (kind == "KubeVirt") {
     s.kubevirts.push_back(kubevirt_from_json(o));
     s.kubevirt_objects.push_back(o);

@@ -10,6 +10,7 @@ inline const kube::ResourceRef kVmis{"kubevirt.io", "v1", "virtualmachineinstanc
 inline const kube::ResourceRef kVms{"kubevirt.io", "v1", "virtualmachines", "", "", ""};
 inline const kube::ResourceRef kVmims{"kubevirt.io", "v1", "virtualmachineinstancemigrations", "", "", ""};
 inline const kube::ResourceRef kPods{"", "v1", "pods", "", "", ""};
+inline const kube::ResourceRef kNodes{"", "v1", "nodes", "", "", ""};
 inline const kube::ResourceRef kDeployments{"apps", "v1", "deployments", "", "", ""};
 inline const kube::ResourceRef kDaemonSets{"apps", "v1", "daemonsets", "", "", ""};
 inline const kube::ResourceRef kLeases{"coordination.k8s.io", "v1", "leases", "", "", ""};

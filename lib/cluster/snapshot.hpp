@@ -3,6 +3,7 @@
 // (VMIs, VMs, VMIMs, launcher pods, the KubeVirt CR), filled from a live cluster or from a dump.
 // Only the fields the workload updater reads are kept, so 100,000 VMIs fit in a few dozen MB.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,9 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace wu::cluster {
+#include "cluster/placement_views.hpp"
 
-using Labels = std::vector<std::pair<std::string, std::string>>;
+namespace wu::cluster {
 
 // Seconds since the Unix epoch; 0 = unset.
 using Timestamp = std::int64_t;
@@ -100,6 +101,7 @@ struct Vmi {
   bool hyperv_reenlightenment = false;    // spec.domain.features.hyperv.reenlightenment.enabled
   bool hyperv_passthrough = false;        // spec.domain.features.hypervPassthrough.enabled
   bool tsc_frequency_hint = false;        // status.topologyHints.tscFrequency > 0
+  bool host_model_cpu = false;            // spec.domain.cpu.model is host-model (KubeVirt's default, set at admission)
 
   // What KubeVirt's migration controller reads before it creates a target pod (lib/decide/controller_blockers)
   // and what a migration copies (lib/decide/migration_estimate).
@@ -143,6 +145,9 @@ struct LauncherPod {
   std::string compute_image;        // image of the "compute" container
   std::string migration_job_uid;    // label kubevirt.io/migrationJobUID (migration target pods)
   bool unschedulable = false;       // condition PodScheduled=False, reason Unschedulable
+  std::string scheduling_message;   // ... and its message (the scheduler's)
+  // Scheduling constraints and requests (interned); a target pod is rendered with the same ones.
+  std::shared_ptr<const PodPlacement> placement;
 
   // Only the labels some PodDisruptionBudget's selector names (Snapshot::pod_label_keys), or all of them
   // in dumps: what the eviction API matches budgets against.
@@ -230,6 +235,14 @@ struct Snapshot {
   // The configuration objects, kept whole (they are few and small).
   std::vector<nlohmann::json> hyperconverged_objects;
   std::vector<nlohmann::json> kubevirt_objects;
+  // Where a migration target pod can go (lib/decide/placement): the nodes, and what pods other than the
+  // launcher pods above take of them.
+  std::vector<Node> nodes;
+  std::vector<NodePod> node_pods;
+  bool nodes_known = false;      // nodes were listed, or the dump has Node objects
+  bool capacity_known = false;   // every pod bound to a node is in pods or node_pods
+  std::string placement_gap;     // why placement or capacity is not judged, for one warning
+  std::string placement_hint;    // ... and what to do about it
 
   // For migration settings and disruption budgets (lib/decide/migration_estimate, disruption_budgets).
   std::vector<MigrationPolicy> migration_policies;

@@ -21,14 +21,18 @@ namespace wu::cluster {
 namespace {
 
 struct Sizes {
-  std::size_t vmis, vms, vmims, pods;
+  std::size_t vmis, vms, vmims, pods, nodes, node_pods;
 };
-Sizes sizes_of(const Snapshot& s) { return {s.vmis.size(), s.vms.size(), s.vmims.size(), s.pods.size()}; }
+Sizes sizes_of(const Snapshot& s) {
+  return {s.vmis.size(), s.vms.size(), s.vmims.size(), s.pods.size(), s.nodes.size(), s.node_pods.size()};
+}
 void truncate_to(Snapshot& s, const Sizes& z) {
   s.vmis.resize(z.vmis);
   s.vms.resize(z.vms);
   s.vmims.resize(z.vmims);
   s.pods.resize(z.pods);
+  s.nodes.resize(z.nodes);
+  s.node_pods.resize(z.node_pods);
 }
 
 }  // namespace
@@ -155,6 +159,42 @@ void note_dump_coverage(Snapshot& s) {
   else s.namespaces_read = {true, ""};
 }
 
+void load_placement_inputs(kube::Client& client, const std::string& namespace_, const kube::ListOptions& paged,
+                           Snapshot& s, std::stop_token stop) {
+  kube::ListOptions launchers = paged;
+  launchers.label_selector = kLauncherSelector;
+  try {
+    stream_list(client, kNodes, paged, ViewKind::Node, s, stop);
+    s.nodes_known = true;
+  } catch (const kube::ApiError& e) {
+    if (e.code() != 403) throw;
+    s.placement_gap = "no permission to list nodes, so where migration target pods can go is not judged";
+    s.placement_hint = "grant list on nodes (and on pods in all namespaces) to judge placement";
+    stream_list(client, kPods.in(namespace_), launchers, ViewKind::Pod, s, stop);
+    return;
+  }
+  // Capacity needs every pod bound to a node, in every namespace: one list, split by the decoder into
+  // launcher pods and the rest. Launcher pods outside the namespace in scope count as the rest.
+  try {
+    stream_list(client, kPods, paged, ViewKind::Pod, s, stop);
+    s.capacity_known = true;
+  } catch (const kube::ApiError& e) {
+    if (e.code() != 403 || namespace_.empty()) throw;
+    s.placement_gap = "no permission to list pods in all namespaces, so node capacity is not judged";
+    s.placement_hint = "grant list on pods in all namespaces to judge node capacity";
+    s.node_pods.clear();
+    stream_list(client, kPods.in(namespace_), launchers, ViewKind::Pod, s, stop);
+    return;
+  }
+  if (namespace_.empty()) return;
+  auto out_of_scope = std::stable_partition(s.pods.begin(), s.pods.end(),
+                                            [&](const LauncherPod& p) { return p.namespace_ == namespace_; });
+  for (auto it = out_of_scope; it != s.pods.end(); ++it)
+    if (!it->node.empty() && it->phase != "Succeeded" && it->phase != "Failed")
+      s.node_pods.push_back({it->namespace_ + "/" + it->name, it->node, it->placement});
+  s.pods.erase(out_of_scope, s.pods.end());
+}
+
 Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::stop_token stop) {
   Snapshot s;
   s.now = static_cast<Timestamp>(std::time(nullptr));
@@ -170,9 +210,7 @@ Snapshot load_live_snapshot(kube::Client& client, const LiveScope& scope, std::s
   stream_list(client, kVms.in(scope.namespace_), paged, ViewKind::Vm, s, stop);
   stream_list(client, kVmims, paged, ViewKind::Vmim, s, stop);
   s.vmims_read = {true, ""};
-  kube::ListOptions launchers = paged;
-  launchers.label_selector = kLauncherSelector;
-  stream_list(client, kPods.in(scope.namespace_), launchers, ViewKind::Pod, s, stop);
+  load_placement_inputs(client, scope.namespace_, paged, s, stop);
 
   load_cluster_config(client, s, stop);
   return s;
@@ -206,6 +244,7 @@ std::optional<ViewKind> bulk_kind(const std::string& kind) {
   if (kind == "VirtualMachine") return ViewKind::Vm;
   if (kind == "VirtualMachineInstanceMigration") return ViewKind::Vmim;
   if (kind == "Pod") return ViewKind::Pod;
+  if (kind == "Node") return ViewKind::Node;
   return std::nullopt;
 }
 
@@ -319,6 +358,11 @@ Snapshot load_dump_snapshot(const std::vector<std::string>& paths, const yaml::I
     load_dump_text(s, in.name, in.bytes);
   }
   note_dump_coverage(s);
+  // Capacity is judged from the pods the dump holds: a dump with nodes is taken to hold their pods.
+  s.capacity_known = s.nodes_known;
+  if (!s.nodes_known)
+    s.placement_gap = "the dump has no Node objects, so where migration target pods can go is not judged";
+    s.placement_hint = "add `oc get nodes,pods -A -o json` to the dump";
   return s;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Filling a Snapshot: from a live cluster (paginated lists, each page parsed into compact views and
-// dropped) or from dump files (`oc get kubevirt,hyperconverged,vmi,vm,vmim,pods,pdb,deployments -A -o json`).
+// dropped) or from dump files (`oc get kubevirt,hyperconverged,vmi,vm,vmim,pods,nodes,pdb,deployments -A -o json`).
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -31,7 +31,13 @@ std::string stream_list(kube::Client& client, const kube::ResourceRef& ref, cons
 // virt-controller's --launcher-image (left empty when its Deployment cannot be read).
 void load_cluster_config(kube::Client& client, Snapshot& snapshot, std::stop_token stop = {});
 
-// Reads VMIs, VMs and launcher pods in scope; VMIMs and KubeVirt/HyperConverged CRs cluster-wide
+// Reads the nodes and every pod bound to one (launcher pods in `namespace_` into snapshot.pods, the others
+// as node_pods), for where a migration target pod can go. Without the right to list nodes, or pods in all
+// namespaces, it reads the launcher pods in scope only and says why in snapshot.placement_gap.
+void load_placement_inputs(kube::Client& client, const std::string& namespace_, const kube::ListOptions& paged,
+                           Snapshot& snapshot, std::stop_token stop = {});
+
+// Reads VMIs, VMs and launcher pods in scope (with nodes and their pods: load_placement_inputs); VMIMs and KubeVirt/HyperConverged CRs cluster-wide
 // (migration limits are cluster-wide); virt-controller's Deployment for the current launcher image.
 // Reads MigrationPolicies (and, when a policy selects namespaces, the namespaces' labels) and the
 // PodDisruptionBudgets in `namespace_` ("" = all) into `snapshot`, and the label keys their selectors name,

@@ -6,6 +6,8 @@
 #include <simdjson.h>
 
 #include "strategy/quantity.hpp"
+#include "cluster/placement_interner.hpp"
+#include "util/resource_quantity.hpp"
 #include "util/rfc3339.hpp"
 #include "yaml/load_limits.hpp"
 
@@ -149,6 +151,7 @@ void decode_vmi_domain(od::value v, Vmi& vmi, std::vector<InterfaceSpec>& interf
       });
     } else if (k == "cpu") {
       for_fields(dv, [&](std::string_view ck, od::value cv) {
+        if (ck == "model") vmi.host_model_cpu = str(cv) == "host-model";
         if (ck != "features") return;
         for_items(cv, [&](od::value f) {
           std::string name, policy;
@@ -498,9 +501,107 @@ void decode_vmim(od::value v, Snapshot& s) {
   s.vmims.push_back(std::move(m));
 }
 
+std::vector<std::string> strings(od::value v) {
+  std::vector<std::string> out;
+  for_items(v, [&](od::value item) { out.push_back(str(item)); });
+  return out;
+}
+
+// A resources.requests (or allocatable, or overhead) map; unparsable quantities are left out (the API
+// server never stores one).
+ResourceList resource_list(od::value v) {
+  ResourceList out;
+  for_fields(v, [&](std::string_view name, od::value q) {
+    if (auto milli = util::quantity_milli(str(q))) out.push_back({std::string(name), *milli});
+  });
+  return out;
+}
+
+std::int64_t& amount_of(ResourceList& list, const std::string& name) {
+  for (auto& r : list)
+    if (r.name == name) return r.milli;
+  list.push_back({name, 0});
+  return list.back().milli;
+}
+
+std::vector<NodeSelectorRequirement> requirements(od::value v) {
+  std::vector<NodeSelectorRequirement> out;
+  for_items(v, [&](od::value e) {
+    NodeSelectorRequirement r;
+    for_fields(e, [&](std::string_view k, od::value ev) {
+      if (k == "key") r.key = str(ev);
+      else if (k == "operator") r.op = str(ev);
+      else if (k == "values") r.values = strings(ev);
+    });
+    out.push_back(std::move(r));
+  });
+  return out;
+}
+
+void decode_affinity(od::value v, PodPlacement& p) {
+  for_fields(v, [&](std::string_view k, od::value av) {
+    if (k != "nodeAffinity") return;
+    for_fields(av, [&](std::string_view nk, od::value nv) {
+      if (nk != "requiredDuringSchedulingIgnoredDuringExecution" || !present(nv)) return;
+      p.required_affinity = true;
+      for_fields(nv, [&](std::string_view rk, od::value rv) {
+        if (rk != "nodeSelectorTerms") return;
+        for_items(rv, [&](od::value t) {
+          NodeSelectorTerm term;
+          for_fields(t, [&](std::string_view tk, od::value tv) {
+            if (tk == "matchExpressions") term.match_expressions = requirements(tv);
+            else if (tk == "matchFields") term.match_fields = requirements(tv);
+          });
+          p.required_terms.push_back(std::move(term));
+        });
+      });
+    });
+  });
+}
+
+// The pod's requests as the scheduler adds them up (computePodResourceRequest in the scheduler's
+// noderesources/fit.go, resourcehelper.PodRequests): the containers' sum, at least each regular init
+// container's, restartable (sidecar) init containers added to the sum, plus spec.overhead; and 1 pod.
+ResourceList effective_requests(std::vector<ResourceList>&& containers, std::vector<ResourceList>&& init,
+                                std::vector<bool>&& init_restartable, ResourceList&& overhead) {
+  ResourceList sum;
+  for (auto& c : containers)
+    for (auto& r : c) amount_of(sum, r.name) += r.milli;
+  for (std::size_t i = 0; i < init.size(); ++i)
+    if (init_restartable[i])
+      for (auto& r : init[i]) amount_of(sum, r.name) += r.milli;
+  for (std::size_t i = 0; i < init.size(); ++i)
+    if (!init_restartable[i])
+      for (auto& r : init[i]) {
+        auto& have = amount_of(sum, r.name);
+        have = std::max(have, r.milli);
+      }
+  for (auto& r : overhead) amount_of(sum, r.name) += r.milli;
+  amount_of(sum, "pods") = 1000;
+  std::sort(sum.begin(), sum.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return sum;
+}
+
 void decode_pod(od::value v, Snapshot& s) {
   LauncherPod p;
   Metadata md;
+  PodPlacement placement;
+  std::vector<ResourceList> containers, init;
+  std::vector<bool> init_restartable;
+  ResourceList overhead;
+  auto container_requests = [](od::value c, std::string* name, std::string* image, bool* restartable) {
+    ResourceList requests;
+    for_fields(c, [&](std::string_view ck, od::value cv) {
+      if (ck == "name" && name) *name = str(cv);
+      else if (ck == "image" && image) *image = str(cv);
+      else if (ck == "restartPolicy" && restartable) *restartable = str(cv) == "Always";
+      else if (ck == "resources")
+        for_fields(cv, [&](std::string_view rk, od::value rv) {
+          if (rk == "requests") requests = resource_list(rv);
+        });
+    });
+    return requests;
+  };
   for_fields(v, [&](std::string_view key, od::value value) {
     if (key == "metadata") {
       decode_metadata(value, md, [&](std::string_view k, od::value av) {
@@ -512,11 +613,29 @@ void decode_pod(od::value v, Snapshot& s) {
         else if (k == "containers")
           for_items(sv, [&](od::value c) {
             std::string name, image;
-            for_fields(c, [&](std::string_view ck, od::value cv) {
-              if (ck == "name") name = str(cv);
-              else if (ck == "image") image = str(cv);
-            });
+            containers.push_back(container_requests(c, &name, &image, nullptr));
             if (name == "compute") p.compute_image = image;
+          });
+        else if (k == "initContainers")
+          for_items(sv, [&](od::value c) {
+            bool restartable = false;
+            init.push_back(container_requests(c, nullptr, nullptr, &restartable));
+            init_restartable.push_back(restartable);
+          });
+        else if (k == "overhead") overhead = resource_list(sv);
+        else if (k == "nodeSelector")
+          for_fields(sv, [&](std::string_view lk, od::value lv) { placement.node_selector.emplace_back(std::string(lk), str(lv)); });
+        else if (k == "affinity") decode_affinity(sv, placement);
+        else if (k == "tolerations")
+          for_items(sv, [&](od::value t) {
+            Toleration tol;
+            for_fields(t, [&](std::string_view tk, od::value tv) {
+              if (tk == "key") tol.key = str(tv);
+              else if (tk == "operator") tol.op = str(tv);
+              else if (tk == "value") tol.value = str(tv);
+              else if (tk == "effect") tol.effect = str(tv);
+            });
+            placement.tolerations.push_back(std::move(tol));
           });
       });
     } else if (key == "status") {
@@ -524,23 +643,39 @@ void decode_pod(od::value v, Snapshot& s) {
         if (k == "phase") p.phase = str(sv);
         else if (k == "conditions")
           for_items(sv, [&](od::value c) {
-            std::string type, status, reason;
+            std::string type, status, reason, message;
             for_fields(c, [&](std::string_view ck, od::value cv) {
               if (ck == "type") type = str(cv);
               else if (ck == "status") status = str(cv);
               else if (ck == "reason") reason = str(cv);
+              else if (ck == "message") message = str(cv);
             });
-            if (type == "PodScheduled" && status == "False" && reason == "Unschedulable") p.unschedulable = true;
+            if (type == "PodScheduled" && status == "False" && reason == "Unschedulable") {
+              p.unschedulable = true;
+              p.scheduling_message = std::move(message);
+            }
           });
       });
     }
   });
+  placement.requests = effective_requests(std::move(containers), std::move(init), std::move(init_restartable),
+                                          std::move(overhead));
   bool launcher = false;
   for (const auto& [k, val] : md.labels) {
     if (k == "kubevirt.io" && val == "virt-launcher") launcher = true;
     if (k == "kubevirt.io/migrationJobUID") p.migration_job_uid = val;
   }
-  if (!launcher) return;
+  if (!launcher) {
+    // Any other pod matters only for the capacity it takes: bound and not finished (a terminating pod
+    // still holds its requests until it is gone, for the scheduler too).
+    if (!p.node.empty() && p.phase != "Succeeded" && p.phase != "Failed") {
+      PodPlacement requests_only;
+      requests_only.requests = std::move(placement.requests);
+      s.node_pods.push_back({md.namespace_ + "/" + md.name, std::move(p.node), intern_placement(std::move(requests_only))});
+    }
+    return;
+  }
+  p.placement = intern_placement(std::move(placement));
   p.labels = s.keep_pod_labels ? std::move(md.labels) : labels_named(std::move(md.labels), s.pod_label_keys);
   p.namespace_ = std::move(md.namespace_);
   p.name = std::move(md.name);
@@ -551,12 +686,54 @@ void decode_pod(od::value v, Snapshot& s) {
   s.pods.push_back(std::move(p));
 }
 
+void decode_node(od::value v, Snapshot& s) {
+  Node n;
+  Metadata md;
+  for_fields(v, [&](std::string_view key, od::value value) {
+    if (key == "metadata") {
+      decode_metadata(value, md, [](std::string_view, od::value) {});
+    } else if (key == "spec") {
+      for_fields(value, [&](std::string_view k, od::value sv) {
+        if (k == "unschedulable") n.unschedulable = boolean(sv);
+        else if (k == "taints")
+          for_items(sv, [&](od::value t) {
+            Taint taint;
+            for_fields(t, [&](std::string_view tk, od::value tv) {
+              if (tk == "key") taint.key = str(tv);
+              else if (tk == "value") taint.value = str(tv);
+              else if (tk == "effect") taint.effect = str(tv);
+            });
+            n.taints.push_back(std::move(taint));
+          });
+      });
+    } else if (key == "status") {
+      for_fields(value, [&](std::string_view k, od::value sv) {
+        if (k == "allocatable") n.allocatable = resource_list(sv);
+        else if (k == "conditions")
+          for_items(sv, [&](od::value c) {
+            std::string type, status;
+            for_fields(c, [&](std::string_view ck, od::value cv) {
+              if (ck == "type") type = str(cv);
+              else if (ck == "status") status = str(cv);
+            });
+            if (type == "Ready") n.ready = status == "True";
+          });
+      });
+    }
+  });
+  n.name = std::move(md.name);
+  n.labels = std::move(md.labels);
+  s.nodes.push_back(std::move(n));
+  s.nodes_known = true;
+}
+
 void decode_value(od::value v, ViewKind kind, Snapshot& s) {
   switch (kind) {
     case ViewKind::Vmi: decode_vmi(v, s); break;
     case ViewKind::Vm: decode_vm(v, s); break;
     case ViewKind::Vmim: decode_vmim(v, s); break;
     case ViewKind::Pod: decode_pod(v, s); break;
+    case ViewKind::Node: decode_node(v, s); break;
   }
 }
 

@@ -11,7 +11,7 @@
 
 namespace wu::cluster {
 
-enum class ViewKind { Vmi, Vm, Vmim, Pod };
+enum class ViewKind { Vmi, Vm, Vmim, Pod, Node };
 
 class DecodeError : public std::runtime_error {
  public:
@@ -19,7 +19,7 @@ class DecodeError : public std::runtime_error {
 };
 
 // A list page ({"items": [...], ...}) whose items are all of `kind`. Appends to the snapshot.
-// Pods that are not virt-launcher pods are ignored. Throws DecodeError on malformed JSON.
+// Pods that are not virt-launcher pods are kept only as what they take of their node (node_pods). Throws DecodeError on malformed JSON.
 void decode_list_page(std::string_view page, ViewKind kind, Snapshot& snapshot);
 
 // One object of `kind`, as JSON text. Appends to the snapshot.

@@ -8,6 +8,7 @@
 #include "cluster/snapshot.hpp"
 #include "decide/migration_blockers.hpp"
 #include "decide/migration_estimate.hpp"
+#include "decide/placement.hpp"
 
 namespace wu::decide {
 
@@ -66,6 +67,11 @@ struct Decision {
   Execution execution = Execution::Nothing;
   int wave = 0;                        // CreateMigration: 1-based migration wave
   int batch = 0;                       // an eviction (EvictForMigration, EvictAndShutDown): 1-based batch
+  // Where the migration's target pod can go (CreateMigration, EvictForMigration): the action stays what
+  // KubeVirt decides; NoTargetNode says the attempt will fail.
+  Outcome outcome = Outcome::NotJudged;
+  int targets = -1;                    // candidate nodes; -1 = not judged
+  std::string placement_message;       // "0/5 nodes can take it: ..."
 
   // Beyond the VMI's own migratability: what stalls or fails its migration in KubeVirt's migration
   // controller (controller_blockers, a Running VMI), what the API server answers its eviction

@@ -7,6 +7,8 @@
 #include "decide/disruption_budgets.hpp"
 #include "decide/eviction_pacer.hpp"
 #include "decide/kubevirt_gates.hpp"
+#include "decide/launcher_pod.hpp"
+#include "decide/placement.hpp"
 #include "decide/rules.hpp"
 #include "decide/run_strategy.hpp"
 #include "decide/vmi_facts.hpp"
@@ -119,6 +121,32 @@ int assign_waves(const std::vector<Decision*>& migrations, const PlanConfig& con
   return wave;
 }
 
+namespace {
+
+// Every decision that ends in a migration gets the placement of its target pod; a cluster whose nodes
+// (or pods) cannot be read gets one warning instead of a guess.
+void judge_placement(const cluster::Snapshot& s, const ClusterIndex& index, const PlanOptions& options, Plan& plan) {
+  const PlacementModel model(s, options.target_node_selector);
+  static const std::vector<const cluster::LauncherPod*> kNone;
+  bool any = false;
+  for (auto& d : plan.decisions) {
+    if (d.execution != Execution::CreateMigration && d.execution != Execution::EvictForMigration) continue;
+    any = true;
+    const cluster::LauncherPod* launcher = current_vmi_pod(index.pods, *d.vmi);
+    if (!launcher) continue;
+    auto pods = index.pods.find(d.vmi->uid);
+    const Placement p = model.place(*d.vmi, *launcher, pods != index.pods.end() ? pods->second : kNone);
+    d.outcome = p.outcome;
+    d.targets = p.targets;
+    d.placement_message = p.message;
+  }
+  if (!any || s.placement_gap.empty()) return;
+  plan.warnings.push_back({model.judged() ? "CapacityNotJudged" : "PlacementNotJudged", "", s.placement_gap,
+                           s.placement_hint});
+}
+
+}  // namespace
+
 Plan make_plan(const cluster::Snapshot& s, const PlanConfig& config, const PlanOptions& options) {
   if (s.kubevirts.size() > 1)
     throw PlanError(std::to_string(s.kubevirts.size()) +
@@ -183,15 +211,20 @@ Plan make_plan(const cluster::Snapshot& s, const PlanConfig& config, const PlanO
     plan.decisions.push_back(std::move(d));
   }
 
+  judge_placement(s, index, options, plan);
+
   // evictOutdatedVMIs (getUpdateData) holds every VMI headed for an eviction, whatever the webhook
   // answers; each batch takes the first batchEvictionSize of them.
   std::vector<Decision*> migrations, evictions;
   int refused = 0;
   for (auto& d : plan.decisions) {
-    if (d.execution == Execution::CreateMigration) migrations.push_back(&d);
-    if (is_eviction(d.execution)) evictions.push_back(&d);
+    // No node can take its target pod: `run` starts nothing for it (no wave, no batch slot); KubeVirt's
+    // own updater would, and its eviction would take a batch slot like a refused one.
+    const bool no_target = d.outcome == Outcome::NoTargetNode;
+    if (d.execution == Execution::CreateMigration && !no_target) migrations.push_back(&d);
+    if (is_eviction(d.execution) && !no_target) evictions.push_back(&d);
     refused += d.reason == Reason::EvictionBlocked || d.reason == Reason::ExternalEviction ||
-               d.reason == Reason::NoLauncherPod;
+               d.reason == Reason::NoLauncherPod || (is_eviction(d.execution) && no_target);
   }
   plan.schedule.migration_waves = assign_waves(migrations, config, index.active);
   const EvictionPacer pacer{config.batch_eviction_size, config.batch_eviction_interval_ns / 1000000000LL, {}};
@@ -200,7 +233,7 @@ Plan make_plan(const cluster::Snapshot& s, const PlanConfig& config, const PlanO
   if (refused > 0 && plan.updater.active && config.batch_eviction_size > 0) {
     plan.schedule.eviction_batches_lower_bound = true;
     plan.schedule.lower_bound_why =
-        std::to_string(refused) + " VMI(s) the eviction webhook refuses (or without a launcher pod) stay in KubeVirt's "
+        std::to_string(refused) + " VMI(s) the eviction webhook refuses (or without a launcher pod, or no target node) stay in KubeVirt's "
         "eviction list and take batch slots, drawn in arbitrary order, so its updater needs at least " +
         std::to_string(plan.schedule.eviction_batches) + " batch(es); `run` gives them no slot";
   }
@@ -238,6 +271,7 @@ Plan make_plan(const cluster::Snapshot& s, const PlanConfig& config, const PlanO
       case Action::None: ++sum.none; break;
     }
     sum.stays_down += d.after_eviction == AfterEviction::StaysDown;
+    sum.no_target += d.outcome == Outcome::NoTargetNode;
   }
   return plan;
 }

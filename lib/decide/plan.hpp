@@ -30,6 +30,7 @@ struct Summary {
   int outdated = 0;     // as KubeVirt counts them: outdated and Running, not final, not being deleted
   int live_migrate = 0, evict = 0, skip = 0, none = 0;
   int stays_down = 0;   // evicted and not coming back
+  int no_target = 0;    // a migration no node can take (Outcome::NoTargetNode)
 };
 
 struct Schedule {
@@ -57,6 +58,7 @@ struct PlanOptions {
   EstimateModel estimate_model;  // its outbound_per_node is taken from the config
   std::function<bool(const cluster::Vmi&)> in_scope;  // namespace / label scope; empty = all
   bool scoped = false;  // -n/-l/--node limit the VMIs: waves and batches then assume only they compete
+  cluster::Labels target_node_selector;  // the VMIMs' spec.addedNodeSelector (`--target-node-selector`)
 };
 
 struct Plan {

@@ -32,7 +32,7 @@ nlohmann::json strategy_json(const decide::Plan& plan, const PlanHeader& header)
 nlohmann::json summary_json(const decide::Summary& s) {
   return {{"vmis", s.vmis},   {"outdated", s.outdated}, {"LiveMigrate", s.live_migrate},
           {"Evict", s.evict}, {"Skip", s.skip},         {"None", s.none},
-          {"staysDown", s.stays_down}};
+          {"staysDown", s.stays_down}, {"noTargetNode", s.no_target}};
 }
 
 nlohmann::json schedule_json(const decide::Schedule& s) {
@@ -144,7 +144,11 @@ nlohmann::json decision_core_json(const Decision& d) {
           {"afterEviction", or_null(decide::after_eviction_name(d.after_eviction))},
           {"execution", decide::execution_name(d.execution)},
           {"wave", d.wave == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.wave)},
-          {"batch", d.batch == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.batch)}};
+          {"batch", d.batch == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.batch)},
+          {"outcome", d.outcome == decide::Outcome::NotJudged ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(decide::outcome_name(d.outcome))},
+          {"targets", d.targets < 0 ? nlohmann::json(nullptr) : nlohmann::json(d.targets)},
+          {"placementMessage", or_null(d.placement_message)}};
 }
 
 // For the table: why a VMI whose decision turns on it cannot live-migrate, every blocker named.
@@ -197,7 +201,8 @@ void write_plan_table(std::ostream& out, const decide::Plan& plan, const PlanHea
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> head{"NAMESPACE", "NAME", "NODE", "ACTION", "REASON"};
   if (wide)
-    for (const char* h : {"TRIGGER", "MIGRATABLE", "EVICTION-STRATEGY", "RUN-STRATEGY", "AFTER-EVICTION", "WAVE", "BATCH"})
+    for (const char* h :
+         {"TRIGGER", "MIGRATABLE", "EVICTION-STRATEGY", "RUN-STRATEGY", "AFTER-EVICTION", "WAVE", "BATCH", "TARGETS"})
       head.push_back(h);
   rows.push_back(head);
   for (const auto& d : plan.decisions) {
@@ -214,6 +219,7 @@ void write_plan_table(std::ostream& out, const decide::Plan& plan, const PlanHea
       row.push_back(dash(decide::after_eviction_name(d.after_eviction)));
       row.push_back(d.wave ? std::to_string(d.wave) : "-");
       row.push_back(d.batch ? std::to_string(d.batch) : "-");
+      row.push_back(d.targets >= 0 ? std::to_string(d.targets) : "-");
     }
     rows.push_back(std::move(row));
   }
@@ -240,7 +246,9 @@ void write_plan_table(std::ostream& out, const decide::Plan& plan, const PlanHea
   const auto& sc = plan.schedule;
   out << "\n"
       << s.vmis << " VMIs, " << s.outdated << " outdated: " << s.live_migrate << " LiveMigrate, " << s.evict
-      << " Evict (" << s.stays_down << " stay down), " << s.skip << " Skip, " << s.none << " None. "
+      << " Evict (" << s.stays_down << " stay down), " << s.skip << " Skip, " << s.none << " None"
+      << (s.no_target > 0 ? "; " + std::to_string(s.no_target) + " migration(s) with no target node" : std::string())
+      << ". "
       << sc.migration_waves << " migration wave(s), " << (sc.eviction_batches_lower_bound ? "at least " : "")
       << sc.eviction_batches << " eviction batch(es), about "
       << seconds_as_duration(sc.estimated_duration_seconds) << ".\n";
@@ -265,6 +273,13 @@ void write_plan_table(std::ostream& out, const decide::Plan& plan, const PlanHea
     if (!heading) out << "Not live-migratable:\n";
     heading = true;
     out << "  " << d.vmi->namespace_ << "/" << d.vmi->name << ": " << blockers_text(d) << "\n";
+  }
+  heading = false;
+  for (const auto& d : plan.decisions) {
+    if (d.outcome != decide::Outcome::NoTargetNode) continue;
+    if (!heading) out << colour.red("No target node") << " (the migration will be created and fail):\n";
+    heading = true;
+    out << "  " << d.vmi->namespace_ << "/" << d.vmi->name << ": " << d.placement_message << "\n";
   }
   write_prediction_sections(out, plan);
 }

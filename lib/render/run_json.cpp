@@ -103,7 +103,10 @@ nlohmann::json status_json(const update::ProgressStatus& st) {
     nlohmann::json blockers = nlohmann::json::array();
     for (const auto& b : v.controller_blockers) blockers.push_back({{"code", b.code}, {"message", b.message}});
     vmis.push_back({{"namespace", v.namespace_}, {"name", v.name}, {"stuck", v.stuck},
-                    {"stuckReason", v.stuck_reason}, {"attempts", attempts}, {"controllerBlockers", blockers}});
+                    {"stuckReason", v.stuck_reason}, {"attempts", attempts},
+                    {"schedulingMessage", v.scheduling_message.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.scheduling_message)},
+                    {"placementMessage", v.placement_message.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.placement_message)},
+                    {"controllerBlockers", blockers}});
   }
   return {{"kind", "WorkloadUpdateStatus"},
           {"vmis", st.vmis},

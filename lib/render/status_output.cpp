@@ -41,8 +41,12 @@ void write_status_table(std::ostream& out, const update::ProgressStatus& st, con
     }
     out << line << "\n";
   }
-  for (const auto& v : st.vmis_with_attempts)
-    if (v.stuck) out << colour.red("stuck: ") << v.namespace_ << "/" << v.name << ": " << v.stuck_reason << "\n";
+  for (const auto& v : st.vmis_with_attempts) {
+    if (!v.stuck) continue;
+    out << colour.red("stuck: ") << v.namespace_ << "/" << v.name << ": " << v.stuck_reason << "\n";
+    if (!v.scheduling_message.empty()) out << "  " << v.scheduling_message << "\n";
+    if (!v.placement_message.empty()) out << "  no node can take its next target pod: " << v.placement_message << "\n";
+  }
   for (const auto& v : st.vmis_with_attempts) {
     if (v.stuck || v.controller_blockers.empty()) continue;
     std::string why;

@@ -23,6 +23,10 @@ std::vector<AccessNeed> access_needs(const RunOptions& o, const std::string& kub
                      "to follow virt-controller's launcher image during the run"});
     needs.push_back({verb, "apps", "daemonsets", "", kubevirt_namespace,
                      "to pause while virt-handler rolls out"});
+    needs.push_back({verb, "", "nodes", "", "",
+                     "to judge where migration target pods can go, and skip VMIs no node can take", true});
+    if (!ns.empty())
+      needs.push_back({verb, "", "pods", "", "", "to judge node capacity from every pod bound to a node", true});
   }
   if (o.dry_run == DryRun::Client) return needs;
   if (o.config.live_migrate_enabled())
@@ -46,7 +50,8 @@ std::vector<AccessNeed> access_needs(const RunOptions& o, const std::string& kub
   return needs;
 }
 
-std::vector<std::string> denied_access(kube::Client& client, const std::vector<AccessNeed>& needs) {
+std::vector<std::string> denied_access(kube::Client& client, const std::vector<AccessNeed>& needs,
+                                       std::vector<std::string>* optional_denied) {
   std::vector<std::string> denied;
   for (const auto& n : needs) {
     nlohmann::json attrs = {{"verb", n.verb}, {"group", n.group}, {"resource", n.resource}};
@@ -70,7 +75,11 @@ std::vector<std::string> denied_access(kube::Client& client, const std::vector<A
                        " (" + n.why + ")";
     const std::string reason = status.value("reason", "");
     if (!reason.empty()) line += ": " + reason;
-    denied.push_back(line);
+    if (n.optional) {
+      if (optional_denied) optional_denied->push_back(std::move(line));
+    } else {
+      denied.push_back(std::move(line));
+    }
   }
   return denied;
 }

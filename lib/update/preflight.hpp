@@ -17,6 +17,8 @@ namespace wu::update {
 struct AccessNeed {
   std::string verb, group, resource, subresource, namespace_;  // namespace "" = all namespaces
   std::string why;
+  // Without it the run still works, judging less (placement): a warning, not a refusal.
+  bool optional = false;
 };
 
 // What this run will do, as access checks. Pure.
@@ -24,7 +26,9 @@ std::vector<AccessNeed> access_needs(const RunOptions& options, const std::strin
 
 // One line per need the server denies ("cannot create virtualmachineinstancemigrations in namespace
 // ns1 (to start live migrations): <server's reason>"). Throws kube errors if the reviews cannot be made.
-std::vector<std::string> denied_access(kube::Client& client, const std::vector<AccessNeed>& needs);
+// Denied optional needs go to `optional_denied` (when given) instead.
+std::vector<std::string> denied_access(kube::Client& client, const std::vector<AccessNeed>& needs,
+                                       std::vector<std::string>* optional_denied = nullptr);
 
 // KubeVirt not Deployed, rolling out, more than one KubeVirt CR, or KubeVirt's own updater active
 // without `coexist`. `strategies` are the cluster's own (before command-line overrides), each with

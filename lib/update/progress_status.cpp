@@ -34,6 +34,13 @@ ProgressStatus make_status(const cluster::Snapshot& s, const decide::Plan& plan,
   std::map<std::string, const decide::Decision*> decision_by_key;
   for (const auto& d : plan.decisions) decision_by_key[decide::key_of(d.vmi->namespace_, d.vmi->name)] = &d;
 
+  // Target pods carry their VMIM's UID (label kubevirt.io/migrationJobUID); the scheduler writes why it
+  // cannot place one in its PodScheduled condition.
+  std::map<std::string, const cluster::LauncherPod*> unscheduled_target;
+  for (const auto& p : s.pods)
+    if (!p.migration_job_uid.empty() && p.unschedulable) unscheduled_target[p.migration_job_uid] = &p;
+  std::map<std::string, std::pair<cluster::Timestamp, std::string>> scheduling;  // newest VMIM's message per VMI
+
   std::map<std::string, std::vector<StatusAttempt>> attempts;
   for (const auto& m : s.vmims) {
     const std::string key = decide::key_of(m.namespace_, m.vmi_name);
@@ -45,6 +52,13 @@ ProgressStatus make_status(const cluster::Snapshot& s, const decide::Plan& plan,
       else ++st.in_flight_other;
     }
     attempts[key].push_back({m.name, m.phase.empty() ? "Pending" : m.phase, m.failure_reason, m.created, c});
+    if (auto pod = unscheduled_target.find(m.uid); pod != unscheduled_target.end()) {
+      auto& newest = scheduling[key];
+      if (m.created >= newest.first)
+        newest = {m.created, "target pod " + pod->second->name + " is Unschedulable: " +
+                                 (pod->second->scheduling_message.empty() ? std::string("the scheduler gave no message")
+                                                                          : pod->second->scheduling_message)};
+    }
   }
   for (auto& [key, list] : attempts) {
     std::sort(list.begin(), list.end(), [](const StatusAttempt& a, const StatusAttempt& b) {
@@ -56,6 +70,8 @@ ProgressStatus make_status(const cluster::Snapshot& s, const decide::Plan& plan,
     v.namespace_ = d->vmi->namespace_;
     v.name = d->vmi->name;
     v.attempts = list;
+    if (auto it = scheduling.find(key); it != scheduling.end()) v.scheduling_message = it->second.second;
+    if (d->outcome == decide::Outcome::NoTargetNode) v.placement_message = d->placement_message;
     // Stuck: still outdated, and its last `stuck_after` finished attempts all failed (a retry in flight
     // does not clear that; KubeVirt retries for ever).
     std::vector<const StatusAttempt*> finished;

@@ -30,6 +30,10 @@ struct VmiAttempts {
   std::vector<StatusAttempt> attempts;  // newest first, at most 5 (KubeVirt keeps no more)
   bool stuck = false;             // still outdated; its last `stuck_after` finished attempts all failed
   std::string stuck_reason;
+  // Why its newest migration's target pod is not scheduled (the scheduler's message), and where the
+  // plan says its next one can go when that is nowhere (NoTargetNode); "" when neither applies.
+  std::string scheduling_message;
+  std::string placement_message;
   // What stalls or fails its migrations in KubeVirt's migration controller (the plan's controller_blockers):
   // listed for an outdated VMI even without attempts, and named in stuck_reason.
   std::vector<decide::MigrationBlocker> controller_blockers;

@@ -38,6 +38,8 @@ struct RunOptions {
   bool cancel_on_interrupt = false;  // delete this run's unfinished VMIMs on SIGINT/SIGTERM
   // --target-node-selector: spec.addedNodeSelector of every VMIM this run creates.
   std::vector<std::pair<std::string, std::string>> target_node_selector;
+  // Migrate VMIs no node can take (the placement says NoTargetNode) anyway, spending attempts on them.
+  bool try_unschedulable = false;
   // Switch KubeVirt's own updater off for the run (HyperConverged CR, else KubeVirt CR) and back on after.
   bool pause_cluster_updater = false;
   std::string updater_object, updater_namespace;  // with it: "hyperconvergeds" or "kubevirts", and where

@@ -24,6 +24,7 @@ const char* run_reason_name(RunReason r) {
     case RunReason::UpdaterChangedMeanwhile: return "UpdaterChangedMeanwhile";
     case RunReason::UpdaterRestoreFailed: return "UpdaterRestoreFailed";
     case RunReason::ForeignMigrationPending: return "ForeignMigrationPending";
+    case RunReason::NoTargetNode: return "NoTargetNode";
     case RunReason::CreateFailed: return "CreateFailed";
     case RunReason::EvictionNotSent: return "EvictionNotSent";
     case RunReason::CancelFailed: return "CancelFailed";

@@ -18,6 +18,7 @@ enum class RunReason {
   MigratedStillOutdated,  // Stuck: a migration of this run to the current image succeeded, yet it is outdated
   ForeignMigrationPending,  // Stuck: someone else's VMIM of it stays Pending without a target pod
   NoLauncherPod,          // Skipped: no launcher pod to evict (CurrentVMIPod finds none)
+  NoTargetNode,           // Skipped: no node can take its migration target pod (until a node changes)
   NotConfirmed,           // Skipped: its shutdown was not confirmed at the start
   Deleted,                // Gone: deleted during the run
   // Events about one attempt.

@@ -184,6 +184,20 @@ T migrated_still_outdated(const RunRuleInput& in) {
                 EventType::VmiStuck);
 }
 
+// No node can take the target pod (the placement of the decision core, as `plan` shows it): creating
+// the migration would only hold a slot until its Unschedulable timeout. Skipped, not settled: every
+// pass judges it again, so a node uncordoned, labelled or freed makes it a candidate.
+T no_target_node(const RunRuleInput& in) {
+  const auto e = in.decision.execution;
+  if (in.options.try_unschedulable || in.decision.outcome != decide::Outcome::NoTargetNode ||
+      (e != Execution::CreateMigration && e != Execution::EvictForMigration))
+    return std::nullopt;
+  return settle(VmiState::Skipped, RunReason::NoTargetNode,
+                "no node can take its migration target pod: " + in.decision.placement_message +
+                    " (--try-unschedulable tries anyway)",
+                EventType::VmiSkipped);
+}
+
 T migrate(const RunRuleInput& in) {
   if (by_eviction(in)) return std::nullopt;
   RunTransition t = quiet(VmiState::Waiting);
@@ -241,6 +255,7 @@ const std::vector<RunRule>& run_rule_chain() {
       {"AttemptsUsedUp", attempts_used_up},
       {"BackingOff", backing_off},
       {"MigratedStillOutdated", migrated_still_outdated},
+      {"NoTargetNode", no_target_node},
       {"Migrate", migrate},
       {"MarkedForEvacuation", marked_for_evacuation},
       {"PodTerminating", pod_terminating},

@@ -65,6 +65,7 @@ decide::Plan Runner::plan_for(const cluster::Snapshot& s, const RunTracker* trac
   o.in_scope = [node, tracker](const cluster::Vmi& v) {
     return node.empty() || v.node == node || (tracker && tracker->tracks(decide::key_of(v.namespace_, v.name)));
   };
+  o.target_node_selector = options_.target_node_selector;
   return decide::make_plan(s, options_.config, o);
 }
 

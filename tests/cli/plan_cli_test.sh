@@ -89,7 +89,7 @@ expect_in "$TMP/out" "kind: WorkloadUpdatePlan" "yaml kind"
 
 # The same plan from a dump as from the live cluster.
 if command -v kubectl >/dev/null; then
-  kubectl get kubevirt,hyperconverged,vmi,vm,vmim,pods,deployments -A -o json > "$TMP/dump.json" 2> "$TMP/err" && pass || fail "kubectl dump"
+  kubectl get kubevirt,hyperconverged,vmi,vm,vmim,pods,nodes,deployments -A -o json > "$TMP/dump.json" 2> "$TMP/err" && pass || fail "kubectl dump"
   expect_status 0 "plan from a JSON dump" -- "$B" plan -A --from-file "$TMP/dump.json" -o json
   cp "$TMP/out" "$TMP/offline.json"
   python3 - "$TMP/live.json" "$TMP/offline.json" <<'PY' && pass || fail "live and dump plans are identical"
@@ -98,7 +98,7 @@ a, b = (json.load(open(p)) for p in sys.argv[1:3])
 for k in ["strategy", "updater", "summary", "vmis", "schedule"]:
     assert a[k] == b[k], k
 PY
-  kubectl get kubevirt,hyperconverged,vmi,vm,vmim,pods,deployments -A -o yaml > "$TMP/dump.yaml"
+  kubectl get kubevirt,hyperconverged,vmi,vm,vmim,pods,nodes,deployments -A -o yaml > "$TMP/dump.yaml"
   expect_status 0 "plan from a YAML dump" -- "$B" plan -A --from-file "$TMP/dump.yaml" -o json
   python3 - "$TMP/live.json" "$TMP/out" <<'PY' && pass || fail "YAML dump gives the same plan"
 import json, sys

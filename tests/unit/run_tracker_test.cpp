@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/placement_interner.hpp"
 #include "decide/launcher_pod.hpp"
 #include "decide/plan.hpp"
 #include "update/run_identity.hpp"
@@ -1277,9 +1278,59 @@ TEST_CASE("run rules: the chain's names, in order") {
   for (const auto& r : run_rule_chain()) names += std::string(r.name) + " ";
   CHECK(names ==
         "Settled FollowEviction MigrationInFlight NoAction MigratingElsewhere DecisionSkip AttemptsUsedUp "
-        "BackingOff MigratedStillOutdated Migrate MarkedForEvacuation PodTerminating NoLauncherPod NotConfirmed Evict ");
+        "BackingOff MigratedStillOutdated NoTargetNode Migrate MarkedForEvacuation PodTerminating NoLauncherPod NotConfirmed Evict ");
   CHECK(std::string(run_reason_name(RunReason::PendingTimeout)) == "PendingTimeout");
   CHECK(std::string(event_name(EventType::LauncherImageChanged)) == "LauncherImageChanged");
+}
+
+
+TEST_CASE("a VMI no node can take is skipped NoTargetNode with no attempt, and migrated once a node fits") {
+  Snapshot s = cluster();
+  add_vmi(s, "a", "node-1");
+  add_vmi(s, "rack", "node-1");
+  // "rack" needs a node labelled rack=new; only its own node is.
+  auto plain = [] {
+    wu::cluster::PodPlacement p;
+    p.node_selector = {{"kubevirt.io/schedulable", "true"}};
+    return p;
+  }();
+  auto racked = plain;
+  racked.node_selector.emplace_back("rack", "new");
+  pod_of(s, "a").placement = wu::cluster::intern_placement(std::move(plain));
+  pod_of(s, "rack").placement = wu::cluster::intern_placement(std::move(racked));
+  for (const char* name : {"node-1", "node-2"}) {
+    wu::cluster::Node n;
+    n.name = name;
+    n.ready = true;
+    n.labels = {{"kubevirt.io/schedulable", "true"}, {"kubernetes.io/hostname", name}};
+    if (n.name == "node-1") n.labels.emplace_back("rack", "new");
+    s.nodes.push_back(n);
+  }
+  s.nodes_known = s.capacity_known = true;
+
+  SUBCASE("skipped, then a candidate when node-2 is labelled") {
+    Run run(options({"LiveMigrate"}));
+    Step s1 = run.step(s, 0s);
+    CHECK(migrated(s1) == "a");
+    CHECK(run.state("rack") == "Skipped");
+    CHECK(run.p("rack").reason == "NoTargetNode");
+    CHECK(run.p("rack").attempts() == 0);
+    const auto skipped = events(s1, EventType::VmiSkipped, "rack");
+    REQUIRE(skipped.size() == 1);
+    CHECK(has(skipped[0].message, "0/2 nodes can take it: 1 does not match nodeSelector rack=new, 1 is its own node"));
+    run.created(s1, "a", "workload-update-aaaaa");
+
+    s.nodes[1].labels.emplace_back("rack", "new");
+    Step s2 = run.step(s, 1s);
+    CHECK(migrated(s2) == "rack");
+    CHECK(run.state("rack") == "Waiting");
+  }
+  SUBCASE("--try-unschedulable migrates it anyway") {
+    RunOptions o = options({"LiveMigrate"});
+    o.try_unschedulable = true;
+    Run run(o);
+    CHECK(migrated(run.step(s, 0s)) == "a,rack");
+  }
 }
 
 }  // TEST_SUITE
