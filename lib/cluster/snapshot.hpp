@@ -247,7 +247,7 @@ struct Snapshot {
   // For migration settings and disruption budgets (lib/decide/migration_estimate, disruption_budgets).
   std::vector<MigrationPolicy> migration_policies;
   std::vector<DisruptionBudget> disruption_budgets;
-  std::vector<std::pair<std::string, Labels>> namespace_labels;  // only the keys policies' namespaceSelectors name
+  std::vector<std::pair<std::string, Labels>> namespace_labels;  // read only when a policy has a namespaceSelector
   Coverage policies_read, budgets_read, namespaces_read, vmims_read;
   // Label keys to keep on VMIs (policies' VMI selectors) and launcher pods (budgets' selectors) where all
   // labels are not kept (live lists); filled before those lists are read.
