@@ -121,7 +121,7 @@ TEST_CASE("dryRun=All stores nothing on any verb") {
 }
 
 TEST_CASE("continue tokens expire with 410 and a token to carry on") {
-  Sim sim({"--page-token-ttl", "1", "--generate", "30", "--placement-cases", "false"});  // exactly 30 VMIs
+  Sim sim({"--page-token-ttl", "1", "--generate", "30"});
   auto first = sim.get("/apis/kubevirt.io/v1/virtualmachineinstances?limit=10").json();
   CHECK(first["items"].size() == 10);
   CHECK(first["metadata"]["remainingItemCount"] == 20);

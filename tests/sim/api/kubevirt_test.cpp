@@ -1071,3 +1071,29 @@ TEST_CASE("kubevirt: a stale in-flight migrationState with no VMIM is taken over
   CHECK(vmi["status"]["migrationState"]["completed"] == true);
   CHECK(vmi["status"]["nodeName"] != "w1");
 }
+
+TEST_CASE("scheduler: --placement-cases adds the generated VMIs whose target pod no node takes") {
+  Sim sim({"--tick-ms", "20", "--generate", "50", "--placement-cases", "true"});
+  REQUIRE(sim.request("POST", "/_sim/knobs", R"({"timeScale":100})").status == 200);
+  const std::string vmims = "/apis/kubevirt.io/v1/namespaces/placement/virtualmachineinstancemigrations";
+  CHECK(listItems(sim, "/apis/kubevirt.io/v1/namespaces/placement/virtualmachineinstances").size() == 7);
+  json m = {{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstanceMigration"},
+            {"metadata", {{"name", "pinned"}, {"annotations", {{"kubevirt.io/migrationUnschedulablePodTimeoutSeconds", "3600"}}}}},
+            {"spec", {{"vmiName", "pinned-vm"}}}};
+  auto r = sim.request("POST", vmims, m.dump());
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  const std::string uid = r.json()["metadata"]["uid"];
+  auto message = [&] {
+    for (const auto& p : listItems(sim, "/api/v1/namespaces/placement/pods"))
+      if (p["metadata"]["labels"].value("kubevirt.io/migrationJobUID", "") == uid) return unschedulableMessage(p);
+    return std::string();
+  };
+  REQUIRE(eventually([&] { return !message().empty(); }, 30));
+  // 3 control-plane nodes, 3 regular workers, worker-sap-0 and worker-db-0/1.
+  CHECK(message() ==
+        "0/9 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 1 node(s) had untolerated taint "
+        "{dedicated: sap}, 2 node(s) didn't match Pod's node affinity/selector, 2 node(s) had untolerated taint "
+        "{workload.example.com/pool: db}, 3 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. "
+        "preemption: 0/9 nodes are available: 1 No preemption victims found for incoming pod, 8 Preemption is not "
+        "helpful for scheduling..");
+}
