@@ -94,12 +94,6 @@ bool termSelectsPod(const json& term, const std::string& termOwnerNs, const std:
   return labelSelectorMatches(sel, podLabels);
 }
 
-const NodeInfo* findNode(const std::vector<NodeInfo>& nodes, const std::string& name) {
-  for (const auto& n : nodes)
-    if (n.name == name) return &n;
-  return nullptr;
-}
-
 }  // namespace
 
 NodeInfo nodeInfo(const json& node) {
@@ -222,6 +216,13 @@ bool labelSelectorMatches(const json& selector, const std::map<std::string, std:
 }
 
 Decision schedule(const json& pod, const std::vector<NodeInfo>& nodes, const std::vector<BoundPod>& pods) {
+  std::vector<const BoundPod*> ptrs;
+  ptrs.reserve(pods.size());
+  for (const auto& p : pods) ptrs.push_back(&p);
+  return schedule(pod, nodes, ptrs);
+}
+
+Decision schedule(const json& pod, const std::vector<NodeInfo>& nodes, const std::vector<const BoundPod*>& pods) {
   Decision d;
   const std::string ns = strAt(pod, "/metadata/namespace");
   const auto labels = stringMap(pod.value("/metadata/labels"_json_pointer, json::object()));
@@ -233,9 +234,14 @@ Decision schedule(const json& pod, const std::vector<NodeInfo>& nodes, const std
   // interpodaffinity/filtering.go PreFilter: topology pairs (key=value) where the incoming pod's anti-affinity
   // terms find a matching pod, and where an existing pod's anti-affinity term matches the incoming pod.
   std::set<std::pair<std::string, std::string>> antiPairs, existingAntiPairs;
-  for (const auto& p : pods) {
-    const NodeInfo* n = findNode(nodes, p.node);
-    if (!n) continue;
+  std::map<std::string, const NodeInfo*> byName;
+  for (const auto& n : nodes) byName[n.name] = &n;
+  for (const BoundPod* pp : pods) {
+    const BoundPod& p = *pp;
+    if (antiTerms.empty() && p.antiAffinityTerms.empty()) continue;  // nothing to learn from this pod
+    const auto it = byName.find(p.node);
+    if (it == byName.end()) continue;
+    const NodeInfo* n = it->second;
     for (const auto& term : antiTerms) {
       const std::string key = term.value("topologyKey", "");
       const auto tv = n->labels.find(key);

@@ -72,6 +72,7 @@ struct Decision {
 
 // Runs the filters for pod over nodes (bound pods already accounted) and picks the feasible node with the
 // most free cpu and memory (NodeResourcesFit LeastAllocated), then fewer pods, then the name.
+Decision schedule(const nlohmann::json& pod, const std::vector<NodeInfo>& nodes, const std::vector<const BoundPod*>& pods);
 Decision schedule(const nlohmann::json& pod, const std::vector<NodeInfo>& nodes, const std::vector<BoundPod>& pods);
 
 // pkg/scheduler/framework/types.go FitError.Error() with the DefaultPreemption post-filter message: every pod is

@@ -74,14 +74,21 @@ void SchedulerController::tick(Services& s, std::chrono::system_clock::time_poin
   }
   if (pending_.empty()) return;
   std::vector<sched::NodeInfo> nodes = nodes_;
-  for (const auto& [_, p] : bound_) sched::account(nodes, p);
+  std::map<std::string, sched::NodeInfo*> byName;
+  for (auto& n : nodes) byName[n.name] = &n;
+  for (const auto& [_, p] : bound_) {
+    const auto it = byName.find(p.node);
+    if (it == byName.end()) continue;
+    for (const auto& [k, v] : p.requests) it->second->requested[k] += v;
+    ++it->second->podCount;
+  }
   // The scheduling queue: oldest first (every launcher pod has the same priority).
   std::vector<std::pair<std::string, Key>> queue;
   for (const auto& [key, pod] : pending_) queue.push_back({str(pod, "/metadata/creationTimestamp"), key});
   std::sort(queue.begin(), queue.end());
-  std::vector<sched::BoundPod> pods;
+  std::vector<const sched::BoundPod*> pods;  // into bound_ (std::map: stable while entries are added)
   pods.reserve(bound_.size());
-  for (const auto& [_, p] : bound_) pods.push_back(p);
+  for (const auto& [_, p] : bound_) pods.push_back(&p);
   for (const auto& [_, key] : queue) {
     try {
       attempt(s, key, pending_[key], nodes, pods);
@@ -92,7 +99,7 @@ void SchedulerController::tick(Services& s, std::chrono::system_clock::time_poin
 }
 
 void SchedulerController::attempt(Services& s, const Key& key, json& pod, std::vector<sched::NodeInfo>& nodes,
-                                  std::vector<sched::BoundPod>& pods) {
+                                  std::vector<const sched::BoundPod*>& pods) {
   const sched::Decision d = sched::schedule(pod, nodes, pods);
   ClusterWriter w(s, "scheduler");
   const std::string ts = nowRfc3339();
@@ -110,10 +117,9 @@ void SchedulerController::attempt(Services& s, const Key& key, json& pod, std::v
     w.event(pod, "Normal", "Scheduled", "Successfully assigned " + key.first + "/" + key.second + " to " + d.node);
     if (out) {
       json bound = out->parse();
-      sched::BoundPod b = sched::boundPod(bound);
+      sched::BoundPod& b = bound_[key] = sched::boundPod(bound);
       sched::account(nodes, b);
-      pods.push_back(b);
-      bound_[key] = std::move(b);
+      pods.push_back(&b);
     }
     pending_.erase(key);  // pod is a reference into pending_: nothing may use it from here
     return;

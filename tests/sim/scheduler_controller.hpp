@@ -29,7 +29,7 @@ class SchedulerController : public Controller {
   using Key = std::pair<std::string, std::string>;  // namespace, name
   void refreshPod(Services& s, const Key& key);
   void attempt(Services& s, const Key& key, nlohmann::json& pod, std::vector<sched::NodeInfo>& nodes,
-               std::vector<sched::BoundPod>& pods);
+               std::vector<const sched::BoundPod*>& pods);
 
   std::mutex mu_;
   std::set<Key> changedPods_;
