@@ -2,10 +2,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <random>
 
 #include "ids.hpp"
+#include "launcher_template.hpp"
 #include "resources.hpp"
+#include "scheduler.hpp"
 
 namespace sim {
 
@@ -18,7 +21,7 @@ const std::chrono::system_clock::time_point kEpoch = std::chrono::system_clock::
 
 class Gen {
  public:
-  Gen(size_t n, uint64_t seed, const FleetSink& sink) : n_(n), rng_(seed), sink_(sink) {}
+  Gen(size_t n, uint64_t seed, const FleetSink& sink, const FleetOptions& opts) : n_(n), seed_(seed), rng_(seed), sink_(sink), opts_(opts) {}
   void run(FleetSummary& sum);
 
  private:
@@ -33,10 +36,15 @@ class Gen {
   void infrastructure();
   void nodes();
   void workloads(FleetSummary& sum);
+  void placementCases(FleetSummary& sum);
+  // What the scheduler answers for a pod too big for every node (the generated Scheduling VMIs).
+  std::string tooBigMessage() const;
 
   size_t n_;
+  uint64_t seed_;
   std::mt19937_64 rng_;
   const FleetSink& sink_;
+  FleetOptions opts_;
   json kubevirt_;  // emitted last, with the outdated count
   std::vector<std::string> workers_;
   std::vector<std::string> namespaces_;
@@ -181,6 +189,38 @@ void Gen::infrastructure() {
          {"versions", {{{"name", "operator"}, {"version", "1.16.0"}}}}}}});
 }
 
+// A worker's labels as kubelet and KubeVirt's node labeller set them: the host-model CPU (and the models it
+// accepts as a host-model migration target), the CPU vendor, kubevirt.io/schedulable from virt-handler, and
+// the CPU manager labels on nodes with a static CPU manager policy.
+json workerLabels(const std::string& name, const std::string& hostModel, bool cpuManager) {
+  json l = {{"kubernetes.io/hostname", name}, {"kubernetes.io/os", "linux"}, {"kubernetes.io/arch", "amd64"},
+            {"node-role.kubernetes.io/worker", ""}, {"kubevirt.io/schedulable", "true"},
+            {"cpu-vendor.node.kubevirt.io/Intel", "true"},
+            {"cpu-model.node.kubevirt.io/Cascadelake-Server", "true"}, {"cpu-model.node.kubevirt.io/Skylake-Server", "true"},
+            {"cpu-model-migration.node.kubevirt.io/Cascadelake-Server", "true"},
+            {"cpu-model-migration.node.kubevirt.io/Skylake-Server", "true"},
+            {"host-model-cpu.node.kubevirt.io/" + hostModel, "true"}};
+  if (hostModel != "Cascadelake-Server") {
+    l["cpu-model.node.kubevirt.io/" + hostModel] = "true";
+    l["cpu-model-migration.node.kubevirt.io/" + hostModel] = "true";
+  }
+  if (cpuManager) {
+    l["cpumanager"] = "true";
+    l["kubevirt.io/cpumanager"] = "true";
+  }
+  return l;
+}
+
+json workerResources(const char* cpu, const char* memory, const char* hugepages1Gi) {
+  return {{"cpu", cpu}, {"memory", memory}, {"pods", "250"}, {"hugepages-1Gi", hugepages1Gi}, {"hugepages-2Mi", "0"},
+          {"ephemeral-storage", "1073216412Ki"},
+          {"devices.kubevirt.io/kvm", "1k"}, {"devices.kubevirt.io/tun", "1k"}, {"devices.kubevirt.io/vhost-net", "1k"}};
+}
+
+// The extra nodes of the placement cases (FleetOptions::placementCases).
+constexpr const char* kSapNode = "worker-sap-0";      // tainted dedicated=sap, newer CPU, 1Gi hugepages
+constexpr const char* kDbNodes[] = {"worker-db-0", "worker-db-1"};  // tainted pool=db, nearly full
+
 void Gen::nodes() {
   for (int i = 0; i < 3; ++i) {
     const std::string name = "master-" + std::to_string(i);
@@ -191,9 +231,11 @@ void Gen::nodes() {
           {{"name", name}, {"uid", uid()}, {"creationTimestamp", ts(0)},
            {"labels", {{"kubernetes.io/hostname", name}, {"kubernetes.io/os", "linux"}, {"kubernetes.io/arch", "amd64"},
                        {"node-role.kubernetes.io/control-plane", ""}, {"node-role.kubernetes.io/master", ""}}}}},
-         {"spec", {{"taints", {{{"key", "node-role.kubernetes.io/master"}, {"effect", "NoSchedule"}}}}}},
+         {"spec", {{"taints", {{{"key", "node-role.kubernetes.io/control-plane"}, {"effect", "NoSchedule"}}}}}},
          {"status",
-          {{"conditions", {condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", ts(60))}},
+          {{"capacity", {{"cpu", "8"}, {"memory", "32859416Ki"}, {"pods", "250"}, {"hugepages-1Gi", "0"}, {"hugepages-2Mi", "0"}}},
+           {"allocatable", {{"cpu", "7500m"}, {"memory", "31708440Ki"}, {"pods", "250"}, {"hugepages-1Gi", "0"}, {"hugepages-2Mi", "0"}}},
+           {"conditions", {condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", ts(60))}},
            {"addresses", {{{"type", "InternalIP"}, {"address", "192.168.100." + std::to_string(10 + i)}},
                           {{"type", "Hostname"}, {"address", name}}}},
            {"nodeInfo", {{"kubeletVersion", "v1.32.4"}, {"architecture", "amd64"}, {"operatingSystem", "linux"},
@@ -209,14 +251,12 @@ void Gen::nodes() {
          {"kind", "Node"},
          {"metadata",
           {{"name", name}, {"uid", uid()}, {"creationTimestamp", ts(300)},
-           {"labels", {{"kubernetes.io/hostname", name}, {"kubernetes.io/os", "linux"}, {"kubernetes.io/arch", "amd64"},
-                       {"node-role.kubernetes.io/worker", ""}, {"kubevirt.io/schedulable", "true"},
-                       {"cpu-model.node.kubevirt.io/Cascadelake-Server", "true"}}},
+           {"labels", workerLabels(name, "Cascadelake-Server", i % 4 == 0)},
            {"annotations", {{"kubevirt.io/heartbeat", ts(86400)}}}}},
          {"spec", json::object()},
          {"status",
-          {{"capacity", {{"cpu", "96"}, {"memory", "791634420Ki"}, {"pods", "250"}, {"devices.kubevirt.io/kvm", "1k"}}},
-           {"allocatable", {{"cpu", "95500m"}, {"memory", "790483444Ki"}, {"pods", "250"}, {"devices.kubevirt.io/kvm", "1k"}}},
+          {{"capacity", workerResources("96", "791634420Ki", "0")},
+           {"allocatable", workerResources("95500m", "790483444Ki", "0")},
            {"conditions", {condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", ts(600))}},
            {"addresses", {{{"type", "InternalIP"}, {"address", "192.168." + std::to_string(101 + i / 250) + "." + std::to_string(i % 250 + 2)}},
                           {{"type", "Hostname"}, {"address", name}}}},
@@ -326,6 +366,11 @@ void Gen::workloads(FleetSummary& sum) {
                    {"firmware", {{"uuid", firmwareUid}, {"bootloader", {{"efi", {{"secureBoot", false}}}}}}},
                    {"machine", {{"type", "pc-q35-rhel9.6.0"}}},
                    {"resources", {{"requests", {{"memory", memory[sz]}}}}}};
+    if (phase == "Scheduling") {
+      // Too big for every node: the scheduler keeps its launcher pod Pending with "Insufficient memory".
+      domain["memory"]["guest"] = "1Ti";
+      domain["resources"]["requests"]["memory"] = "1Ti";
+    }
     json volumes = {{{"name", "rootdisk"}, {"dataVolume", {{"name", name + "-rootdisk"}}}},
                     {{"name", "cloudinitdisk"},
                      {"cloudInitNoCloud", {{"userData", "#cloud-config\nuser: cloud-user\nchpasswd: {expire: false}\n"}}}}};
@@ -405,7 +450,7 @@ void Gen::workloads(FleetSummary& sum) {
       conds.push_back(condition("Ready", "False", "PodNotExists", "virt-launcher pod has not yet been scheduled"));
       if (phase == "Scheduling")
         conds.push_back(condition("PodScheduled", "False", "Unschedulable",
-                                  "0/" + std::to_string(workers_.size() + 3) + " nodes are available: insufficient memory."));
+                                  tooBigMessage()));
     } else {
       conds.push_back(condition("Ready", "False", "PodTerminating", "virt-launcher pod is terminating", ts(created + 4000)));
     }
@@ -433,8 +478,11 @@ void Gen::workloads(FleetSummary& sum) {
                                   {"queueCount", 1}, {"linkState", "up"}}};
       vmiStatus["guestOSInfo"] = {{"id", osIdx == 2 ? "mswindows" : os[osIdx]}, {"name", os[osIdx]},
                                   {"kernelRelease", osIdx == 2 ? "20348" : "5.14.0-570.el9.x86_64"}};
+      // virt-handler's volume status (pkg/virt-handler/vm.go): a PVC-backed volume reports its claim's access
+      // modes; shared (ReadWriteMany) storage is what makes the disks live-migratable.
       vmiStatus["volumeStatus"] = {{{"name", "rootdisk"}, {"target", "vda"}, {"persistentVolumeClaimInfo",
-                                     {{"accessModes", {migratable ? "ReadWriteMany" : "ReadWriteOnce"}},
+                                     {{"claimName", name + "-rootdisk"},
+                                      {"accessModes", {migratable || std::string(nm.reason) != "DisksNotLiveMigratable" ? "ReadWriteMany" : "ReadWriteOnce"}},
                                       {"capacity", {{"storage", "30Gi"}}}, {"volumeMode", "Block"}}}},
                                    {{"name", "cloudinitdisk"}, {"target", "vdb"}, {"size", 1048576}}};
     }
@@ -485,6 +533,7 @@ void Gen::workloads(FleetSummary& sum) {
       if (!wu) vmiStatus["evacuationNodeName"] = node;
       sum.migrations++;
     }
+    const kv::LauncherScheduling podScheduling = kv::renderScheduling(vmiSpec);
     add("kubevirt.io", "v1", "virtualmachineinstances",
         {{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstance"}, {"metadata", vmiMeta},
          {"spec", vmiSpec}, {"status", vmiStatus}});
@@ -505,16 +554,23 @@ void Gen::workloads(FleetSummary& sum) {
                                    "--ephemeral-disk-dir", "/var/run/kubevirt-ephemeral-disks",
                                    "--container-disk-dir", "/var/run/kubevirt/container-disks",
                                    "--grace-period-seconds", "195", "--hook-sidecars", "0"}},
-                      {"resources", {{"limits", {{"devices.kubevirt.io/kvm", "1"}, {"devices.kubevirt.io/tun", "1"}}},
-                                     {"requests", {{"cpu", "100m"}, {"memory", memory[sz]},
-                                                   {"devices.kubevirt.io/kvm", "1"}, {"devices.kubevirt.io/tun", "1"}}}}}};
+                      {"resources", podScheduling.resources}};
       compute["securityContext"] = {{"runAsNonRoot", true}, {"runAsUser", 107}};
       compute["securityContext"]["capabilities"] = {{"add", json::array({"NET_BIND_SERVICE"})}, {"drop", json::array({"ALL"})}};
       json containers = json::array({compute});
       json podSpec = {{"containers", containers}, {"restartPolicy", "Never"}, {"schedulerName", "default-scheduler"},
                       {"serviceAccountName", "default"}, {"terminationGracePeriodSeconds", 210},
-                      {"nodeSelector", {{"kubevirt.io/schedulable", "true"}}},
+                      {"nodeSelector", podScheduling.nodeSelector}, {"tolerations", podScheduling.tolerations},
                       {"readinessGates", {{{"conditionType", "kubevirt.io/virtual-machine-unpaused"}}}}};
+      if (!podScheduling.affinity.is_null()) podSpec["affinity"] = podScheduling.affinity;
+      if (target) {
+        // createTargetPod: anti-affinity against the VMI's pods, the source node's host-model CPU and vendor.
+        podSpec["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] =
+            json::array({{{"labelSelector", {{"matchLabels", {{"kubevirt.io/created-by", vmiUid}}}}},
+                          {"topologyKey", "kubernetes.io/hostname"}}});
+        podSpec["nodeSelector"]["cpu-model-migration.node.kubevirt.io/Cascadelake-Server"] = "true";
+        podSpec["nodeSelector"]["cpu-vendor.node.kubevirt.io/Intel"] = "true";
+      }
       if (pphase != "Pending") {
         podSpec["nodeName"] = pnode;
         podStatus["podIP"] = ip;
@@ -536,7 +592,7 @@ void Gen::workloads(FleetSummary& sum) {
                                            {"ready", ready}, {"restartCount", 0}, {"started", ready}, {"state", state}}};
       } else {
         podStatus["conditions"] = {{{"type", "PodScheduled"}, {"status", "False"}, {"reason", "Unschedulable"},
-                                    {"message", "0/" + std::to_string(workers_.size() + 3) + " nodes are available: insufficient memory."}}};
+                                    {"lastProbeTime", nullptr}, {"message", tooBigMessage()}}};
       }
       add("", "v1", "pods",
           {{"apiVersion", "v1"},
@@ -562,15 +618,154 @@ void Gen::workloads(FleetSummary& sum) {
   }
 }
 
+std::string Gen::tooBigMessage() const {
+  std::vector<sched::Verdict> v;
+  for (int i = 0; i < 3; ++i) v.push_back({{"node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }"}, false});
+  for (size_t i = 0; i < workers_.size(); ++i) v.push_back({{"Insufficient memory"}, true});
+  if (opts_.placementCases) {
+    v.push_back({{"node(s) had untolerated taint {dedicated: sap}"}, false});
+    for (size_t i = 0; i < std::size(kDbNodes); ++i) v.push_back({{"node(s) had untolerated taint {workload.example.com/pool: db}"}, false});
+  }
+  return sched::fitErrorMessage(v);
+}
+
+// VMIs whose target pod the scheduler cannot place, each for one reason its spec explains (namespace
+// "placement"): pinned by nodeSelector to its node, required node affinity only its node matches, a dedicated
+// node's taint and label, a host-model CPU only its node has, 1Gi hugepages only its node offers, and two
+// large databases whose only other matching node is full. Their uids come from their own generator, so the
+// rest of the fleet is the same with or without them.
+void Gen::placementCases(FleetSummary& sum) {
+  std::mt19937_64 caseRng(seed_ ^ 0x5eedcafeULL);
+  auto cuid = [&] { return makeUid(caseRng); };
+  const std::string ns = "placement";
+  add("", "v1", "namespaces", nsObject(ns, cuid(), ts(600)));
+  ++sum.namespaces;
+
+  auto specialNode = [&](const std::string& name, json labels, json taint, const char* memory, const char* hugepages,
+                         const char* cpu) {
+    add("", "v1", "nodes",
+        {{"apiVersion", "v1"}, {"kind", "Node"},
+         {"metadata", {{"name", name}, {"uid", cuid()}, {"creationTimestamp", ts(300)}, {"labels", labels},
+                       {"annotations", {{"kubevirt.io/heartbeat", ts(86400)}}}}},
+         {"spec", {{"taints", json::array({taint})}}},
+         {"status",
+          {{"capacity", workerResources(cpu, memory, hugepages)}, {"allocatable", workerResources(cpu, memory, hugepages)},
+           {"conditions", {condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", ts(600))}},
+           {"addresses", {{{"type", "Hostname"}, {"address", name}}}},
+           {"nodeInfo", {{"kubeletVersion", "v1.32.4"}, {"architecture", "amd64"}, {"operatingSystem", "linux"},
+                         {"containerRuntimeVersion", "cri-o://1.32.3"}}}}}});
+    ++sum.nodes;
+  };
+  json sapLabels = workerLabels(kSapNode, "Sapphirerapids-Server", false);
+  sapLabels["dedicated"] = "sap";
+  specialNode(kSapNode, sapLabels, {{"key", "dedicated"}, {"value", "sap"}, {"effect", "NoSchedule"}}, "790483444Ki", "16Gi",
+              "95500m");
+  for (const char* db : kDbNodes) {
+    json l = workerLabels(db, "Cascadelake-Server", true);
+    l["workload.example.com/pool"] = "db";
+    specialNode(db, l, {{"key", "workload.example.com/pool"}, {"value", "db"}, {"effect", "NoSchedule"}}, "256Gi", "0", "47500m");
+  }
+
+  const json sapToleration = {{"key", "dedicated"}, {"operator", "Equal"}, {"value", "sap"}, {"effect", "NoSchedule"}};
+  const json dbToleration = {{"key", "workload.example.com/pool"}, {"operator", "Equal"}, {"value", "db"}, {"effect", "NoSchedule"}};
+  auto vm = [&](const std::string& name, const std::string& node, int sockets, const std::string& memory,
+                const std::function<void(json&)>& tweak) {
+    const std::string vmUid = cuid(), vmiUid = cuid(), podUid = cuid();
+    json spec = {{"architecture", "amd64"},
+                 {"domain", {{"cpu", {{"cores", 1}, {"sockets", sockets}, {"threads", 1}, {"model", "host-model"}}},
+                             {"memory", {{"guest", memory}}},
+                             {"resources", {{"requests", {{"memory", memory}}}}},
+                             {"devices", {{"disks", {{{"name", "rootdisk"}, {"disk", {{"bus", "virtio"}}}}}},
+                                          {"interfaces", {{{"name", "default"}, {"masquerade", json::object()}}}}}},
+                             {"machine", {{"type", "pc-q35-rhel9.6.0"}}}}},
+                 {"networks", {{{"name", "default"}, {"pod", json::object()}}}},
+                 {"evictionStrategy", "LiveMigrate"},
+                 {"terminationGracePeriodSeconds", 180},
+                 {"volumes", {{{"name", "rootdisk"}, {"persistentVolumeClaim", {{"claimName", name + "-rootdisk"}}}}}}};
+    tweak(spec);
+    const json labels = {{"app", name}, {"kubevirt.io/domain", name}};
+    add("kubevirt.io", "v1", "virtualmachines",
+        {{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachine"},
+         {"metadata", {{"name", name}, {"namespace", ns}, {"uid", vmUid}, {"creationTimestamp", ts(7000)}, {"generation", 1}}},
+         {"spec", {{"runStrategy", "Always"}, {"template", {{"metadata", {{"labels", labels}}}, {"spec", spec}}}}},
+         {"status", {{"created", true}, {"ready", true}, {"printableStatus", "Running"}, {"runStrategy", "Always"}}}});
+    json vmiLabels = labels;
+    vmiLabels["kubevirt.io/nodeName"] = node;
+    vmiLabels["kubevirt.io/outdatedLauncherImage"] = "";
+    json vmi = {{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstance"},
+                {"metadata", {{"name", name}, {"namespace", ns}, {"uid", vmiUid}, {"creationTimestamp", ts(7005)},
+                              {"generation", 4}, {"labels", vmiLabels},
+                              {"ownerReferences", {{{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachine"}, {"name", name},
+                                                    {"uid", vmUid}, {"controller", true}, {"blockOwnerDeletion", true}}}}}},
+                {"spec", spec},
+                {"status",
+                 {{"phase", "Running"}, {"nodeName", node}, {"qosClass", "Burstable"},
+                  {"launcherContainerImageVersion", kOutdatedLauncherImage},
+                  {"activePods", {{podUid, node}}}, {"migrationMethod", "LiveMigration"},
+                  {"conditions", {condition("Ready", "True", "", "", ts(7045)), condition("LiveMigratable", "True"),
+                                  condition("StorageLiveMigratable", "True")}},
+                  {"phaseTransitionTimestamps", {{{"phase", "Running"}, {"phaseTransitionTimestamp", ts(7045)}}}},
+                  {"volumeStatus", {{{"name", "rootdisk"}, {"target", "vda"},
+                                     {"persistentVolumeClaimInfo", {{"claimName", name + "-rootdisk"}, {"accessModes", {"ReadWriteMany"}},
+                                                                    {"capacity", {{"storage", "30Gi"}}}, {"volumeMode", "Block"}}}}}}}}};
+    json pod = kv::launcherPod(vmi, kOutdatedLauncherImage, "");
+    pod["metadata"]["name"] = "virt-launcher-" + name + "-" + nameSuffix(caseRng);
+    pod["metadata"]["uid"] = podUid;
+    pod["metadata"]["creationTimestamp"] = ts(7010);
+    pod["metadata"]["labels"]["kubevirt.io/nodeName"] = node;
+    pod["spec"]["nodeName"] = node;
+    pod["status"] = {{"phase", "Running"}, {"qosClass", "Burstable"}, {"startTime", ts(7020)},
+                     {"conditions", {{{"type", "PodScheduled"}, {"status", "True"}, {"lastTransitionTime", ts(7012)}},
+                                     {{"type", "Ready"}, {"status", "True"}, {"lastTransitionTime", ts(7045)}}}},
+                     {"containerStatuses", {{{"name", "compute"}, {"image", kOutdatedLauncherImage}, {"ready", true},
+                                             {"restartCount", 0}, {"started", true},
+                                             {"state", {{"running", {{"startedAt", ts(7030)}}}}}}}}};
+    add("kubevirt.io", "v1", "virtualmachineinstances", std::move(vmi));
+    add("", "v1", "pods", std::move(pod));
+    ++sum.vms;
+    ++sum.vmis;
+    ++sum.pods;
+    ++sum.running;
+    ++sum.outdated;
+    ++sum.migratable;
+  };
+  const std::string pinnedNode = workers_[0], affinityNode = workers_[1 % workers_.size()];
+  vm("pinned-vm", pinnedNode, 2, "8Gi", [&](json& s) { s["nodeSelector"] = {{"kubernetes.io/hostname", pinnedNode}}; });
+  vm("affinity-vm", affinityNode, 2, "8Gi", [&](json& s) {
+    const json expression = {{"key", "kubernetes.io/hostname"}, {"operator", "In"}, {"values", json::array({affinityNode})}};
+    const json term = {{"matchExpressions", json::array({expression})}};
+    json required = json::object();
+    required["nodeSelectorTerms"] = json::array({term});
+    s["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] = required;
+  });
+  vm("sap-vm", kSapNode, 8, "64Gi", [&](json& s) {
+    s["tolerations"] = json::array({sapToleration});
+    s["nodeSelector"] = {{"dedicated", "sap"}};
+  });
+  vm("hostmodel-vm", kSapNode, 2, "8Gi", [&](json& s) { s["tolerations"] = json::array({sapToleration}); });
+  vm("hugepages-vm", kSapNode, 4, "16Gi", [&](json& s) {
+    s["tolerations"] = json::array({sapToleration});
+    s["domain"]["cpu"]["model"] = "Cascadelake-Server";
+    s["domain"]["memory"]["hugepages"] = {{"pageSize", "1Gi"}};
+  });
+  for (size_t i = 0; i < std::size(kDbNodes); ++i)
+    vm(i == 0 ? "db-primary" : "db-replica", kDbNodes[i], 16, "240Gi", [&](json& s) {
+      s["tolerations"] = json::array({dbToleration});
+      s["nodeSelector"] = {{"workload.example.com/pool", "db"}};
+      s["domain"]["cpu"]["dedicatedCpuPlacement"] = true;
+    });
+}
+
 void Gen::run(FleetSummary& sum) {
   infrastructure();
   nodes();
   sum.nodes = workers_.size() + 3;
   workloads(sum);
+  if (opts_.placementCases) placementCases(sum);
   kubevirt_["status"]["outdatedVirtualMachineInstanceWorkloads"] = sum.outdated;
   add("kubevirt.io", "v1", "kubevirts", std::move(kubevirt_));
   // virt-handler on every worker (drawn last, so the objects above do not depend on it).
-  const int desired = static_cast<int>(workers_.size());
+  const int desired = static_cast<int>(workers_.size() + (opts_.placementCases ? 1 + std::size(kDbNodes) : 0));
   json hc = {{"name", "virt-handler"}, {"image", "quay.io/kubevirt/virt-handler:v1.9.0"},
              {"command", {"virt-handler"}}, {"args", {"--port", "8443", "--hostname-override", "$(NODE_NAME)"}}};
   add("apps", "v1", "daemonsets",
@@ -596,15 +791,15 @@ void Gen::run(FleetSummary& sum) {
 
 }  // namespace
 
-void generateFleet(size_t vmis, uint64_t seed, const FleetSink& sink, FleetSummary* summary) {
+void generateFleet(size_t vmis, uint64_t seed, const FleetSink& sink, FleetSummary* summary, const FleetOptions& options) {
   FleetSummary local;
-  Gen g(vmis, seed, sink);
+  Gen g(vmis, seed, sink, options);
   g.run(summary ? *summary : local);
 }
 
-std::vector<GeneratedObject> generateFleet(size_t vmis, uint64_t seed, FleetSummary* summary) {
+std::vector<GeneratedObject> generateFleet(size_t vmis, uint64_t seed, FleetSummary* summary, const FleetOptions& options) {
   std::vector<GeneratedObject> out;
-  generateFleet(vmis, seed, [&](const ResourceInfo& r, json&& o) { out.push_back({&r, std::move(o)}); }, summary);
+  generateFleet(vmis, seed, [&](const ResourceInfo& r, json&& o) { out.push_back({&r, std::move(o)}); }, summary, options);
   return out;
 }
 

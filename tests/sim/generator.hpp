@@ -27,10 +27,19 @@ inline constexpr const char* kOutdatedLauncherImage = "quay.io/kubevirt/virt-lau
 
 using FleetSink = std::function<void(const ResourceInfo& r, nlohmann::json&& object)>;
 
+struct FleetOptions {
+  // Namespace "placement": VMIs whose target pod cannot be scheduled, each for a reason its spec shows, on
+  // three extra tainted workers (generator.cpp placementCases). Off by default: the run tests
+  // (tests/run) expect every generated migratable VMI to be updated.
+  bool placementCases = false;
+};
+
 // Same (vmis, seed) gives the same objects, uids and timestamps included.
 // Objects come in dependency order (namespaces first), one at a time, so a big
 // fleet never exists as DOM trees all at once.
-void generateFleet(size_t vmis, uint64_t seed, const FleetSink& sink, FleetSummary* summary = nullptr);
-std::vector<GeneratedObject> generateFleet(size_t vmis, uint64_t seed, FleetSummary* summary = nullptr);
+void generateFleet(size_t vmis, uint64_t seed, const FleetSink& sink, FleetSummary* summary = nullptr,
+                   const FleetOptions& options = {});
+std::vector<GeneratedObject> generateFleet(size_t vmis, uint64_t seed, FleetSummary* summary = nullptr,
+                                           const FleetOptions& options = {});
 
 }  // namespace sim

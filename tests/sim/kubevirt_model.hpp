@@ -1,6 +1,6 @@
 // Reading the simulated KubeVirt cluster the way virt-controller does
 // (kubevirt-workload-update.md §1): resources, phase predicates, the current
-// launcher image, migration limits, a VMI's pods, schedulable nodes.
+// launcher image, migration limits, a VMI's pods (launcher pods: launcher_template.hpp).
 #pragma once
 
 #include <chrono>
@@ -60,13 +60,6 @@ std::vector<nlohmann::json> podsOf(const Store& s, const nlohmann::json& vmi);
 std::optional<nlohmann::json> currentPod(const std::vector<nlohmann::json>& pods, const nlohmann::json& vmi);
 bool podTerminal(const nlohmann::json& pod);  // Succeeded or Failed
 int activePodCount(const std::vector<nlohmann::json>& pods);
-
-// Ready nodes that accept VMs: not cordoned, not control-plane; with the
-// kubevirt.io/schedulable label when any node carries it. Sorted by name.
-std::vector<std::string> schedulableNodes(const Store& s);
-
-// A virt-launcher pod for the VMI (§1.3) running image, not yet scheduled.
-nlohmann::json launcherPod(const nlohmann::json& vmi, const std::string& image, const std::string& migrationUid);
 
 }  // namespace kv
 

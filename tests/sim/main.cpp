@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   app.add_option("--scenario", cfg.scenarios, "scenario YAML file (objects: and knobs:); repeatable")
       ->check(CLI::ExistingFile);
   app.add_option("--generate", cfg.generate, "generate a fleet of N VMIs (with VMs, launcher pods, nodes)");
+  app.add_option("--placement-cases", cfg.placementCases,
+                 "with --generate: add namespace placement, VMIs whose migration target cannot be scheduled (true/false)")
+      ->default_val(false);
   app.add_option("--seed", cfg.seed, "seed for the fleet generator and fault probabilities")->capture_default_str();
   app.add_option("--audit-log", cfg.auditLog, "also append audit records to FILE (JSON lines)");
   app.add_option("--page-token-ttl", cfg.pageTokenTtl, "seconds until a continue token expires (410)")

@@ -10,6 +10,8 @@
 #include "durations.hpp"
 #include "ids.hpp"
 #include "kubevirt_model.hpp"
+#include "launcher_template.hpp"
+#include "scheduler.hpp"
 #include "migration_history.hpp"
 #include "services.hpp"
 #include "status_errors.hpp"
@@ -370,44 +372,32 @@ bool MigrationController::pendingStep(Ctx& c, json& m, json& vmi, Track& t) {
     return false;
   }
 
-  // The target pod, on another schedulable node (or none: Unschedulable). createTargetPod
-  // (migration.go) merges spec.addedNodeSelector into the pod's nodeSelector, the VMI's own keys
-  // winning; the simulated VMIs carry no nodeSelector, so the added one is the pod's.
-  const json added = m.value("/spec/addedNodeSelector"_json_pointer, json::object());
-  std::vector<std::string> candidates;
-  for (const auto& n : kv::schedulableNodes(c.s.store)) {
-    if (n == source) continue;
-    bool fits = true;
-    if (added.is_object() && !added.empty()) {
-      const ObjPtr node = c.s.store.get(kv::nodes(), "", n);
-      for (const auto& [k, v] : added.items()) {
-        const auto it = node ? node->labels.find(k) : Labels::const_iterator();
-        fits = fits && node && it != node->labels.end() && v.is_string() && it->second == v.get<std::string>();
-      }
-    }
-    if (fits) candidates.push_back(n);
-  }
-  std::string target;
-  if (!candidates.empty())
-    target = candidates[static_cast<size_t>(uniform01(c.s.seed, "targetNode/" + uid) * candidates.size())];
+  // createTargetPod renders the target pod; the scheduler (scheduler_controller.cpp) places it.
   const std::string image =
       c.launcherImage.empty() ? str(vmi, "/status/launcherContainerImageVersion") : c.launcherImage;
-  json pod = kv::launcherPod(vmi, image, uid);
-  if (behaviour == "Unschedulable" || target.empty()) {
-    pod["status"]["conditions"] = {{{"type", "PodScheduled"}, {"status", "False"}, {"reason", "Unschedulable"},
-                                    {"lastTransitionTime", c.nowTs},
-                                    {"message", "0/" + std::to_string(candidates.size() + 1) +
-                                                    " nodes are available: node(s) didn't match Pod's node affinity/selector."}}};
-    target.clear();
-  } else if (behaviour == "StuckPending") {
-    pod["spec"]["nodeName"] = target;
-    pod["status"]["conditions"] = {{{"type", "PodScheduled"}, {"status", "True"}, {"lastTransitionTime", c.nowTs}},
-                                   {{"type", "Ready"}, {"status", "False"}, {"reason", "ContainersNotReady"},
-                                    {"lastTransitionTime", c.nowTs}}};
-    pod["status"]["containerStatuses"] = {{{"name", "compute"}, {"image", image}, {"ready", false}, {"restartCount", 0},
-                                           {"state", {{"waiting", {{"reason", "ContainerCreating"}}}}}}};
+  const ObjPtr sourceNodeObj = c.s.store.get(kv::nodes(), "", source);
+  const auto sourcePod = kv::currentPod(kv::podsOf(c.s.store, vmi), vmi);
+  std::string renderError;
+  json pod = kv::migrationTargetPod(vmi, m, sourcePod ? *sourcePod : json::object(),
+                                    sourceNodeObj ? sourceNodeObj->parse() : json::object(), image, &renderError);
+  if (!renderError.empty()) {
+    // createTargetPod returns the error (no event): execute() re-enqueues the key rate limited.
+    ++t.renderFailures;
+    t.nextCheck = c.now + secs(std::min(1000.0, 0.005 * std::ldexp(1.0, std::min(t.renderFailures - 1, 30))));
+    return false;
   }
-  pod["metadata"]["annotations"]["sim.kubevirt.io/target-node"] = target;
+  t.renderFailures = 0;
+  if (behaviour == "Unschedulable") {
+    // Forced: the scheduler leaves the pod alone; the message is worded as if no node matched its selector.
+    const size_t nodeCount = c.s.store.all(kv::nodes()).size();
+    const std::vector<sched::Verdict> verdicts(nodeCount, sched::Verdict{{"node(s) didn't match Pod's node affinity/selector"}, false});
+    pod["metadata"]["annotations"]["sim.kubevirt.io/scheduling"] = "Unschedulable";
+    pod["status"]["conditions"] = {{{"type", "PodScheduled"}, {"status", "False"}, {"reason", "Unschedulable"},
+                                    {"lastProbeTime", nullptr}, {"lastTransitionTime", c.nowTs},
+                                    {"message", sched::fitErrorMessage(verdicts)}}};
+  } else if (behaviour == "StuckPending") {
+    pod["metadata"]["annotations"]["sim.kubevirt.io/kubelet"] = "StuckPending";  // scheduled, never Ready
+  }
   if (behaviour == "QuotaExceeded") {
     // The API server's ResourceQuota admission refuses the pod (403 Forbidden, "exceeded quota").
     // createTargetPod: Warning FailedCreate "Error creating pod: ..." on the VMI, the error is returned;
@@ -442,7 +432,7 @@ bool MigrationController::pendingStep(Ctx& c, json& m, json& vmi, Track& t) {
   c.targetPods[uid] = cp;
   ++c.running;
   c.runningVmiNodes.emplace_back(source, str(vmi, "/status/migrationState/sourceNode"));
-  if (c.s.migrations) c.s.migrations->noteNodes(uid, source, target);
+  if (c.s.migrations) c.s.migrations->noteNodes(uid, source, "");
   t.podReadyAt = c.now + secs(drawDuration(c.s.knobs, c.s.seed, "schedulingDelay", {2, 8}, vmi,
                                            "sim.kubevirt.io/scheduling-delay", uid));
   c.w.event(m, "Normal", "SuccessfulCreate",
@@ -450,6 +440,29 @@ bool MigrationController::pendingStep(Ctx& c, json& m, json& vmi, Track& t) {
                 " for migration " + uid);
   setPhase(c, m, "Scheduling", "target pod " + created->name);
   return true;
+}
+
+// migration.go alertIfHostModelIsUnschedulable: a host-model VMI whose target pod's CPU model/feature selectors
+// no node but its own matches gets a Warning on the VMI (labels printed as Go prints a map).
+void MigrationController::alertIfHostModelIsUnschedulable(Ctx& c, const json& vmi, const json& pod) {
+  if (str(vmi, "/spec/domain/cpu/model") != "host-model") return;
+  std::map<std::string, std::string> required;
+  const json selector = pod.value("/spec/nodeSelector"_json_pointer, json::object());
+  for (const auto& [k, v] : selector.items())
+    if ((k.rfind("cpu-model-migration.node.kubevirt.io/", 0) == 0 || k.rfind("cpu-feature.node.kubevirt.io/", 0) == 0) &&
+        v.is_string())
+      required[k] = v.get<std::string>();
+  const std::string own = str(vmi, "/status/nodeName");
+  for (const auto& n : c.s.store.all(kv::nodes())) {
+    if (str(n, "/metadata/name") == own) continue;
+    bool fits = true;
+    for (const auto& [k, v] : required) fits = fits && n["metadata"].value("labels", json::object()).value(k, "") == v;
+    if (fits) return;
+  }
+  std::string printed = "map[";
+  for (const auto& [k, v] : required) printed += (printed.size() > 4 ? " " : "") + k + ":" + v;
+  c.w.event(vmi, "Warning", "NoSuitableNodesForHostModelMigration",
+            "Migration cannot proceed since no node is suitable to run the required CPU model / required features: " + printed + "]");
 }
 
 // migration.go handlePendingPodTimeout, called from sync() for a Pending migration whose target pod exists
@@ -464,6 +477,7 @@ bool MigrationController::pendingPodTimeout(Ctx& c, json& m, const json& vmi, co
   const auto age = std::chrono::duration_cast<std::chrono::seconds>(c.now - created).count();
   if (podUnschedulable(pod)) {
     if (c.now - t.lastWarning >= secs(10)) {
+      alertIfHostModelIsUnschedulable(c, vmi, pod);
       c.w.event(m, "Warning", "migrationTargetPodUnschedulable",
                 "Migration target pod for VMI [" + ns + "/" + str(vmi, "/metadata/name") +
                     "] is currently unschedulable.");
@@ -492,25 +506,40 @@ void MigrationController::schedulingStep(Ctx& c, json& m, json& vmi, json& pod, 
   }
   if (str(pod, "/status/phase") != "Pending" || pod["metadata"].contains("deletionTimestamp")) return;
   if (pendingPodTimeout(c, m, vmi, pod, t)) return;
-  if (podUnschedulable(pod) || !pod["spec"].value("nodeName", "").empty()) return;  // StuckPending keeps waiting
+  const std::string node = str(pod, "/spec/nodeName");
+  if (node.empty()) return;  // not scheduled (yet)
+  if (kv::annotation(pod, "sim.kubevirt.io/kubelet") == "StuckPending") {
+    // The kubelet never gets the containers running.
+    if (!pod["status"].contains("containerStatuses"))
+      c.w.modify(kv::pods(), ns, podName, [&](json& p) {
+        p["status"]["conditions"].push_back({{"type", "Ready"}, {"status", "False"}, {"reason", "ContainersNotReady"},
+                                             {"lastTransitionTime", c.nowTs}});
+        p["status"]["containerStatuses"] = {{{"name", "compute"}, {"image", str(p, "/spec/containers/0/image")},
+                                             {"ready", false}, {"restartCount", 0},
+                                             {"state", {{"waiting", {{"reason", "ContainerCreating"}}}}}}};
+      }, "target pod stuck creating on " + node);
+    return;
+  }
   if (t.podReadyAt == time_point{})
     t.podReadyAt = t.seen + secs(drawDuration(c.s.knobs, c.s.seed, "schedulingDelay", {2, 8}, vmi,
                                               "sim.kubevirt.io/scheduling-delay", str(m, "/metadata/uid")));
   if (c.now < t.podReadyAt) return;
-  const std::string node = kv::annotation(pod, "sim.kubevirt.io/target-node");
   const std::string image = str(pod, "/spec/containers/0/image");
   ObjPtr out = c.w.modify(kv::pods(), ns, podName, [&](json& p) {
-    p["spec"]["nodeName"] = node;
     p["metadata"]["labels"]["kubevirt.io/nodeName"] = node;
     if (image == c.launcherImage) p["metadata"]["labels"].erase("kubevirt.io/outdatedLauncherImage");
     p["status"]["phase"] = "Running";
     p["status"]["startTime"] = c.nowTs;
-    p["status"]["conditions"] = {{{"type", "PodScheduled"}, {"status", "True"}, {"lastTransitionTime", c.nowTs}},
-                                 {{"type", "Ready"}, {"status", "True"}, {"lastTransitionTime", c.nowTs}}};
+    json conds = json::array();
+    for (const auto& cond : p["status"].value("conditions", json::array()))
+      if (cond.value("type", "") == "PodScheduled") conds.push_back(cond);
+    conds.push_back({{"type", "Ready"}, {"status", "True"}, {"lastTransitionTime", c.nowTs}});
+    p["status"]["conditions"] = conds;
     p["status"]["containerStatuses"] = {{{"name", "compute"}, {"image", image}, {"ready", true}, {"restartCount", 0},
                                          {"started", true}, {"state", {{"running", {{"startedAt", c.nowTs}}}}}}};
   }, "target pod running on " + node);
   pod = out->parse();
+  if (c.s.migrations) c.s.migrations->noteNodes(str(m, "/metadata/uid"), str(vmi, "/status/nodeName"), node);
   setPhase(c, m, "Scheduled", "");
 }
 

@@ -32,11 +32,13 @@ class MigrationController : public Controller {
     time_point lastWarning{};   // last migrationTargetPodUnschedulable / MigrationBackoff event
     bool backoffEvent = false;
     int quotaFailures = 0;      // target pod creations refused for quota since the last success
+    int renderFailures = 0;     // target pods that could not be rendered (host-model CPU without node labels)
   };
   struct Ctx;
   void reconcile(Ctx& c, nlohmann::json& m);
   bool pendingStep(Ctx& c, nlohmann::json& m, nlohmann::json& vmi, Track& t);
   bool pendingPodTimeout(Ctx& c, nlohmann::json& m, const nlohmann::json& vmi, const nlohmann::json& pod, Track& t);
+  void alertIfHostModelIsUnschedulable(Ctx& c, const nlohmann::json& vmi, const nlohmann::json& pod);
   void schedulingStep(Ctx& c, nlohmann::json& m, nlohmann::json& vmi, nlohmann::json& pod, Track& t);
   void setPhase(Ctx& c, nlohmann::json& m, const std::string& phase, const std::string& detail,
                 const std::function<void(nlohmann::json&)>& extra = nullptr);

@@ -15,6 +15,7 @@
 #include "evacuation_controller.hpp"
 #include "migration_controller.hpp"
 #include "migration_history.hpp"
+#include "scheduler_controller.hpp"
 #include "vm_controller.hpp"
 #include "workload_updater.hpp"
 #include "discovery.hpp"
@@ -288,7 +289,7 @@ int runServer(const Config& cfg) {
           qcv.wait(lk, [&] { return queue.size() < 4096; });
           queue.push_back({&r, std::move(o)});
           qcv.notify_all();
-        }, &sum);
+        }, &sum, FleetOptions{cfg.placementCases});
         std::lock_guard lk(qmu);
         done = true;
         qcv.notify_all();
@@ -368,6 +369,7 @@ int runServer(const Config& cfg) {
     controllers.add(std::make_unique<WorkloadUpdater>());
     controllers.add(std::make_unique<MigrationController>());
     controllers.add(std::make_unique<VmController>());
+    controllers.add(std::make_unique<SchedulerController>());  // places the pods created above
     controllers.add(std::make_unique<TerminationController>());
     controllers.start();
 

@@ -17,6 +17,7 @@ struct Config {
   std::vector<TokenUser> users;  // admin, readonly, then --token extras
   std::vector<std::string> scenarios;
   size_t generate = 0;
+  bool placementCases = false;  // --placement-cases: the generator's unschedulable-target VMIs
   uint64_t seed = 1;
   std::string auditLog;
   int pageTokenTtl = 300;

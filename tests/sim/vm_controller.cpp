@@ -6,6 +6,7 @@
 #include "durations.hpp"
 #include "ids.hpp"
 #include "kubevirt_model.hpp"
+#include "launcher_template.hpp"
 #include "services.hpp"
 #include "status_errors.hpp"
 
@@ -101,11 +102,12 @@ void VmController::tick(Services& s, time_point now) {
       ++it;
       continue;
     }
+    bool done = true;
     try {
-      start(s, it->first.first, it->first.second, now);
+      done = start(s, it->first.first, it->first.second, now);
     } catch (const ApiError&) {
     }
-    it = starting_.erase(it);
+    it = done ? starting_.erase(it) : std::next(it);
   }
 }
 
@@ -243,30 +245,32 @@ void VmController::afterFinal(Services& s, const std::string& ns, const std::str
   starting_[{ns, name}] = now + secs(delay);
 }
 
-// The restarted VMI's pod is scheduled and the guest runs.
-void VmController::start(Services& s, const std::string& ns, const std::string& name, time_point) {
+// Once the scheduler has bound the restarted VMI's pod, the guest runs there. false: not bound yet (the
+// VMI stays Scheduling, as an unschedulable one does, and is looked at again next tick).
+bool VmController::start(Services& s, const std::string& ns, const std::string& name, time_point) {
   ObjPtr o = s.store.get(kv::vmis(), ns, name);
-  if (!o) return;
+  if (!o) return true;
   json vmi = o->parse();
-  if (str(vmi, "/status/phase") != "Scheduling") return;
+  if (str(vmi, "/status/phase") != "Scheduling") return true;
   auto pods = kv::podsOf(s.store, vmi);
-  if (pods.empty()) return;
+  if (pods.empty()) return true;
   const json& pod = pods.front();
-  auto nodes = kv::schedulableNodes(s.store);
-  if (nodes.empty()) return;  // stays Scheduling, like an unschedulable VMI
-  const std::string node = nodes[static_cast<size_t>(uniform01(s.seed, "startNode/" + str(vmi, "/metadata/uid")) * nodes.size())];
+  const std::string node = str(pod, "/spec/nodeName");
+  if (node.empty()) return false;
   const std::string image = str(pod, "/spec/containers/0/image");
   const std::string current = kv::currentLauncherImage(s.store);
   const std::string ts = nowRfc3339();
   ClusterWriter w(s, "vm");
   const std::string podName = str(pod, "/metadata/name");
   w.modify(kv::pods(), ns, podName, [&](json& p) {
-    p["spec"]["nodeName"] = node;
     p["metadata"]["labels"]["kubevirt.io/nodeName"] = node;
     p["status"]["phase"] = "Running";
     p["status"]["startTime"] = ts;
-    p["status"]["conditions"] = {{{"type", "PodScheduled"}, {"status", "True"}, {"lastTransitionTime", ts}},
-                                 {{"type", "Ready"}, {"status", "True"}, {"lastTransitionTime", ts}}};
+    json conds = json::array();
+    for (const auto& c : p["status"].value("conditions", json::array()))
+      if (c.value("type", "") == "PodScheduled") conds.push_back(c);
+    conds.push_back({{"type", "Ready"}, {"status", "True"}, {"lastTransitionTime", ts}});
+    p["status"]["conditions"] = conds;
     p["status"]["containerStatuses"] = {{{"name", "compute"}, {"image", image}, {"ready", true}, {"restartCount", 0},
                                          {"started", true}, {"state", {{"running", {{"startedAt", ts}}}}}}};
   }, "launcher pod running on " + node);
@@ -283,6 +287,7 @@ void VmController::start(Services& s, const std::string& ns, const std::string& 
     if (!current.empty() && image != current) v["metadata"]["labels"]["kubevirt.io/outdatedLauncherImage"] = "";
   }, "started on " + node);
   if (std::string vm = ownerVm(vmi); !vm.empty()) setPrintable(w, ns, vm, "Running");
+  return true;
 }
 
 }  // namespace sim

@@ -33,7 +33,7 @@ class VmController : public Controller {
   };
   void shutDown(Services& s, const PodGone& p);
   void afterFinal(Services& s, const std::string& ns, const std::string& name, time_point now);
-  void start(Services& s, const std::string& ns, const std::string& name, time_point now);
+  bool start(Services& s, const std::string& ns, const std::string& name, time_point now);
 
   std::mutex mu_;
   std::vector<PodGone> podsGone_;

@@ -921,3 +921,179 @@ TEST_CASE("rollout: the knob form, and daemonsets are served") {
     if (r["name"] == "daemonsets") discovered = r["kind"] == "DaemonSet" && r["shortNames"][0] == "ds";
   CHECK(discovered);
 }
+
+namespace {
+
+json targetPodOf(Sim& sim, const std::string& vmimUid) {
+  for (const auto& p : listItems(sim, kPods))
+    if (p["metadata"]["labels"].value("kubevirt.io/migrationJobUID", "") == vmimUid) return p;
+  return json();
+}
+
+std::string unschedulableMessage(const json& pod) {
+  if (!pod.is_object()) return "";
+  for (const auto& c : pod.value("/status/conditions"_json_pointer, json::array()))
+    if (c["type"] == "PodScheduled" && c["status"] == "False" && c["reason"] == "Unschedulable") return c["message"];
+  return "";
+}
+
+json patchNode(Sim& sim, const std::string& node, const json& patch) {
+  auto r = sim.request("PATCH", "/api/v1/nodes/" + node, patch.dump(), "application/merge-patch+json");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  return r.json();
+}
+
+}  // namespace
+
+TEST_CASE("scheduler: a target pod stays Unschedulable with the scheduler's message until a node is uncordoned") {
+  Sim sim(kFastArgs);
+  Cluster c(2);
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", "5s"}};
+  c.objects[1]["spec"]["unschedulable"] = true;  // w2 cordoned
+  c.vmi("vm1", "w1");
+  c.load(sim);
+  const std::string mig = createMigration(sim, "vm1", {{"kubevirt.io/migrationUnschedulablePodTimeoutSeconds", "3600"}});
+  const std::string uid = getJson(sim, kVmims + "/" + mig)["metadata"]["uid"];
+  REQUIRE(eventually([&] { return !unschedulableMessage(targetPodOf(sim, uid)).empty(); }));
+  json pod = targetPodOf(sim, uid);
+  CHECK(unschedulableMessage(pod) ==
+        "0/2 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 1 node(s) were unschedulable. "
+        "preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not "
+        "helpful for scheduling..");
+  CHECK(pod["spec"].value("nodeName", "").empty());
+  CHECK(pod["status"]["phase"] == "Pending");
+  // Rendered as virt-controller renders a target pod.
+  CHECK(pod["spec"]["nodeSelector"]["kubevirt.io/schedulable"] == "true");
+  CHECK(pod["spec"]["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][0]["topologyKey"] ==
+        "kubernetes.io/hostname");
+  CHECK(pod["spec"]["tolerations"].size() == 2);
+  CHECK(hasEvent(sim, pod["metadata"]["name"], "FailedScheduling"));
+  REQUIRE(eventually([&] { return hasEvent(sim, mig, "migrationTargetPodUnschedulable"); }));
+  CHECK(phaseOf(sim, mig) == "Scheduling");
+
+  patchNode(sim, "w2", {{"spec", {{"unschedulable", false}}}});
+  REQUIRE(eventually([&] { return phaseOf(sim, mig) == "Succeeded"; }));
+  CHECK(getJson(sim, kVmis + "/vm1")["status"]["nodeName"] == "w2");
+  pod = getJson(sim, kPods + "/" + pod["metadata"]["name"].get<std::string>());
+  CHECK(pod["spec"]["nodeName"] == "w2");
+  CHECK(hasEvent(sim, pod["metadata"]["name"], "Scheduled"));
+}
+
+TEST_CASE("scheduler: addedNodeSelector no node matches, then a node gets the label; resources and taints count") {
+  Sim sim(kFastArgs);
+  Cluster c(3);
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", "5s"}};
+  // w2 is tainted, w3 has room for the pod only once its allocatable is raised.
+  c.objects[1]["spec"]["taints"] = {{{"key", "dedicated"}, {"value", "sap"}, {"effect", "NoSchedule"}}};
+  c.objects[2]["status"]["allocatable"] = {{"cpu", "1"}, {"memory", "1Gi"}, {"pods", "110"},
+                                           {"devices.kubevirt.io/kvm", "1k"}, {"devices.kubevirt.io/tun", "1k"},
+                                           {"devices.kubevirt.io/vhost-net", "1k"}};
+  c.vmi("vm1", "w1");
+  c.load(sim);
+  json m = {{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstanceMigration"},
+            {"metadata", {{"name", "to-rack"}, {"annotations", {{"kubevirt.io/migrationUnschedulablePodTimeoutSeconds", "3600"}}}}},
+            {"spec", {{"vmiName", "vm1"}, {"addedNodeSelector", {{"rack", "r7"}}}}}};
+  // The fixture VMI asks for 4Gi: more than w3's 1Gi.
+  auto vmi = sim.request("PATCH", kVmis + "/vm1", R"({"spec":{"domain":{"memory":{"guest":"4Gi"}}}})", "application/merge-patch+json");
+  REQUIRE(vmi.status == 200);
+  auto r = sim.request("POST", kVmims, m.dump());
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  const std::string uid = r.json()["metadata"]["uid"];
+  REQUIRE(eventually([&] { return !unschedulableMessage(targetPodOf(sim, uid)).empty(); }));
+  CHECK(unschedulableMessage(targetPodOf(sim, uid)) ==
+        "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: sap}, 2 node(s) didn't match Pod's node "
+        "affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling..");
+  patchNode(sim, "w3", {{"metadata", {{"labels", {{"rack", "r7"}}}}}});
+  REQUIRE(eventually([&] { return unschedulableMessage(targetPodOf(sim, uid)).find("Insufficient memory") != std::string::npos; }));
+  CHECK(unschedulableMessage(targetPodOf(sim, uid)) ==
+        "0/3 nodes are available: 1 Insufficient memory, 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) "
+        "had untolerated taint {dedicated: sap}. preemption: 0/3 nodes are available: 1 No preemption victims found for "
+        "incoming pod, 2 Preemption is not helpful for scheduling..");
+  CHECK(phaseOf(sim, "to-rack") == "Scheduling");
+  auto raised = sim.request("PATCH", "/api/v1/nodes/w3/status", R"({"status":{"allocatable":{"memory":"64Gi","cpu":"16"}}})",
+                            "application/merge-patch+json");
+  REQUIRE_MESSAGE(raised.status == 200, raised.body);
+  REQUIRE(eventually([&] { return phaseOf(sim, "to-rack") == "Succeeded"; }));
+  CHECK(getJson(sim, kVmis + "/vm1")["status"]["nodeName"] == "w3");
+}
+
+TEST_CASE("kubevirt: a stale second launcher pod keeps every new migration Pending (kubevirt/kubevirt#18320)") {
+  Sim sim(kFastArgs);
+  Cluster c(3);
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", "5s"}};
+  c.vmi("vm1", "w1");
+  // The source pod an earlier migration left behind on w2, still Running (scenarios/controller-blockers.yaml).
+  json stale = c.objects.back();
+  stale["metadata"]["name"] = "virt-launcher-vm1-stale";
+  stale["metadata"]["uid"] = "stale-pod";
+  stale["spec"]["nodeName"] = "w2";
+  c.objects.push_back(stale);
+  c.load(sim);
+  const std::string mig = createMigration(sim, "vm1");
+  const std::string uid = getJson(sim, kVmims + "/" + mig)["metadata"]["uid"];
+  // handleTargetPodCreation: VMIActivePodsCount > 1, re-enqueued every second; no target pod, no event, no condition.
+  const std::string start = getJson(sim, "/_sim/clock")["now"];
+  REQUIRE(eventually([&] { return getJson(sim, "/_sim/clock")["now"].get<std::string>() > start && phaseOf(sim, mig) == "Pending"; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // 150 simulated seconds
+  CHECK(phaseOf(sim, mig) == "Pending");
+  CHECK(targetPodOf(sim, uid).is_null());
+  json m = getJson(sim, kVmims + "/" + mig);
+  CHECK_FALSE(m["status"].contains("conditions"));
+  for (const auto& e : eventsFor(sim, mig)) CHECK(e["type"] != "Warning");
+  // Once the stale pod is gone, the same VMIM proceeds.
+  REQUIRE(sim.request("DELETE", kPods + "/virt-launcher-vm1-stale").status == 200);
+  REQUIRE(eventually([&] { return phaseOf(sim, mig) == "Succeeded"; }));
+}
+
+TEST_CASE("kubevirt: a stale in-flight migrationState with no VMIM is taken over by a new migration (kubevirt/kubevirt#2495)") {
+  Sim sim(kFastArgs);
+  Cluster c(3);
+  c.knobs = {{"timeScale", 100}, {"migrationDuration", "5s"}};
+  c.vmi("vm1", "w1");
+  json& vmiObject = c.objects[c.objects.size() - 2];  // vmi() adds the VMI, then its pod
+  REQUIRE(vmiObject["kind"] == "VirtualMachineInstance");
+  // A migration that started and never finished; its VMIM no longer exists.
+  vmiObject["status"]["migrationState"] = {{"migrationUid", "gone-0000"}, {"sourceNode", "w1"}, {"targetNode", "w2"},
+                                                  {"targetPod", "virt-launcher-vm1-gone"}, {"startTimestamp", "2026-01-01T00:00:00Z"},
+                                                  {"completed", false}, {"failed", false}};
+  vmiObject["status"]["evacuationNodeName"] = "w1";
+  c.load(sim);
+  // IsMigrating(vmi) is true, so the evacuation controller never creates a migration for it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  CHECK(listItems(sim, kVmims).empty());
+  // The VMIM admitter looks only at VMIMs, and canMigrateVMI lets a migration take over a state whose migration is
+  // gone: the new one runs, and the hand-off replaces the VMI's migrationState.
+  const std::string mig = createMigration(sim, "vm1");
+  const std::string uid = getJson(sim, kVmims + "/" + mig)["metadata"]["uid"];
+  REQUIRE(eventually([&] { return phaseOf(sim, mig) == "Succeeded"; }));
+  json vmi = getJson(sim, kVmis + "/vm1");
+  CHECK(vmi["status"]["migrationState"]["migrationUid"] == uid);
+  CHECK(vmi["status"]["migrationState"]["completed"] == true);
+  CHECK(vmi["status"]["nodeName"] != "w1");
+}
+
+TEST_CASE("scheduler: --placement-cases adds the generated VMIs whose target pod no node takes") {
+  Sim sim({"--tick-ms", "20", "--generate", "50", "--placement-cases", "true"});
+  REQUIRE(sim.request("POST", "/_sim/knobs", R"({"timeScale":100})").status == 200);
+  const std::string vmims = "/apis/kubevirt.io/v1/namespaces/placement/virtualmachineinstancemigrations";
+  CHECK(listItems(sim, "/apis/kubevirt.io/v1/namespaces/placement/virtualmachineinstances").size() == 7);
+  json m = {{"apiVersion", "kubevirt.io/v1"}, {"kind", "VirtualMachineInstanceMigration"},
+            {"metadata", {{"name", "pinned"}, {"annotations", {{"kubevirt.io/migrationUnschedulablePodTimeoutSeconds", "3600"}}}}},
+            {"spec", {{"vmiName", "pinned-vm"}}}};
+  auto r = sim.request("POST", vmims, m.dump());
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  const std::string uid = r.json()["metadata"]["uid"];
+  auto message = [&] {
+    for (const auto& p : listItems(sim, "/api/v1/namespaces/placement/pods"))
+      if (p["metadata"]["labels"].value("kubevirt.io/migrationJobUID", "") == uid) return unschedulableMessage(p);
+    return std::string();
+  };
+  REQUIRE(eventually([&] { return !message().empty(); }, 30));
+  // 3 control-plane nodes, 3 regular workers, worker-sap-0 and worker-db-0/1.
+  CHECK(message() ==
+        "0/9 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 1 node(s) had untolerated taint "
+        "{dedicated: sap}, 2 node(s) didn't match Pod's node affinity/selector, 2 node(s) had untolerated taint "
+        "{workload.example.com/pool: db}, 3 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. "
+        "preemption: 0/9 nodes are available: 1 No preemption victims found for incoming pod, 8 Preemption is not "
+        "helpful for scheduling..");
+}

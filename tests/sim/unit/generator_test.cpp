@@ -6,7 +6,9 @@
 #include "eviction_webhook.hpp"
 #include "generator.hpp"
 #include "hco_controller.hpp"
+#include "launcher_template.hpp"
 #include "resources.hpp"
+#include "scheduler.hpp"
 
 using nlohmann::json;
 
@@ -130,4 +132,76 @@ TEST_CASE("generated objects have realistic sizes") {
       CHECK(n > 1000);
       CHECK(n < 6000);
     }
+}
+
+TEST_CASE("the generated placement cases: every target pod is unschedulable for the reason its spec gives") {
+  sim::FleetSummary with, without;
+  auto objs = sim::generateFleet(300, 5, &with, sim::FleetOptions{true});
+  auto plain = sim::generateFleet(300, 5, &without);
+  CHECK(with.vmis == without.vmis + 7);
+  CHECK(with.nodes == without.nodes + 3);
+  // The rest of the fleet does not change: same VMIs, uids and nodes.
+  std::map<std::string, std::string> a, b;
+  for (const auto& o : plain)
+    if (o.resource->plural == "virtualmachineinstances")
+      b[o.object["metadata"]["name"]] = o.object["metadata"]["uid"].get<std::string>() + o.object["status"].value("nodeName", "");
+  std::vector<json> nodes, vmis, pods;
+  for (const auto& o : objs) {
+    if (o.resource->plural == "nodes") nodes.push_back(o.object);
+    if (o.resource->plural == "virtualmachineinstances") {
+      vmis.push_back(o.object);
+      if (o.object["metadata"]["namespace"] != "placement")
+        a[o.object["metadata"]["name"]] = o.object["metadata"]["uid"].get<std::string>() + o.object["status"].value("nodeName", "");
+    }
+    if (o.resource->plural == "pods" && !o.object["spec"].value("nodeName", "").empty() &&
+        o.object["status"]["phase"] != "Succeeded" && o.object["status"]["phase"] != "Failed")
+      pods.push_back(o.object);
+  }
+  CHECK(a == b);
+  std::vector<sim::sched::NodeInfo> infos;
+  for (const auto& n : nodes) infos.push_back(sim::sched::nodeInfo(n));
+  std::vector<sim::sched::BoundPod> bound;
+  std::map<std::string, json> podOf;
+  for (const auto& p : pods) {
+    bound.push_back(sim::sched::boundPod(p));
+    sim::sched::account(infos, bound.back());
+    podOf[p["metadata"]["namespace"].get<std::string>() + "/" + p["metadata"]["annotations"]["kubevirt.io/domain"].get<std::string>()] = p;
+  }
+  // Every node has room for what is bound to it.
+  for (const auto& n : infos)
+    for (const auto& [res, used] : n.requested) CHECK_MESSAGE(used <= n.allocatable.at(res), n.name << " " << res);
+  auto target = [&](const json& vmi) {
+    const std::string key = vmi["metadata"]["namespace"].get<std::string>() + "/" + vmi["metadata"]["name"].get<std::string>();
+    json sourceNode;
+    for (const auto& n : nodes)
+      if (n["metadata"]["name"] == vmi["status"]["nodeName"]) sourceNode = n;
+    const json vmim = {{"metadata", {{"name", "m"}, {"uid", "mig"}}}, {"spec", {{"vmiName", vmi["metadata"]["name"]}}}};
+    std::string error;
+    json pod = sim::kv::migrationTargetPod(vmi, vmim, podOf[key], sourceNode, sim::kCurrentLauncherImage, &error);
+    REQUIRE(error.empty());
+    return sim::sched::schedule(pod, infos, bound);
+  };
+  const std::map<std::string, std::string> why = {
+      {"pinned-vm", "1 node(s) didn't match pod anti-affinity rules"},
+      {"affinity-vm", "1 node(s) didn't match pod anti-affinity rules"},
+      {"sap-vm", "1 node(s) didn't match pod anti-affinity rules"},
+      {"hostmodel-vm", "1 node(s) didn't match pod anti-affinity rules"},
+      {"hugepages-vm", "Insufficient hugepages-1Gi"},
+      {"db-primary", "2 Insufficient memory"},
+      {"db-replica", "2 Insufficient memory"}};
+  size_t regularScheduled = 0, regularTried = 0;
+  for (const auto& v : vmis) {
+    if (v["status"]["phase"] != "Running" || !sim::vmiLiveMigratable(v)) continue;
+    const auto d = target(v);
+    if (v["metadata"]["namespace"] == "placement") {
+      const std::string name = v["metadata"]["name"];
+      CHECK_MESSAGE(d.node.empty(), name << " would go to " << d.node);
+      CHECK_MESSAGE(d.message.find(why.at(name)) != std::string::npos, name << ": " << d.message);
+    } else if (regularTried < 40) {
+      ++regularTried;
+      if (!d.node.empty()) ++regularScheduled;
+    }
+  }
+  CHECK(regularTried == 40);
+  CHECK(regularScheduled == regularTried);  // an ordinary VMI's target pod always finds a node
 }
