@@ -9,6 +9,8 @@
 #include "flag_values.hpp"
 #include "kube_flags.hpp"
 #include "kube_session.hpp"
+#include "kube/api_error.hpp"
+#include "update/preflight.hpp"
 #include "update/run_abort.hpp"
 #include "update/run_identity.hpp"
 
@@ -29,10 +31,26 @@ int run_abort_command(Cli& cli, const CLI::App& sub, const AbortFlags& flags) {
   options.timeout = std::chrono::milliseconds(duration_flag("--timeout", flags.timeout) / 1000000);
   options.identity = update::holder_identity();
   KubeSession session = connect(flags.kube, cli.global);
-  const auto ns = update::lease_namespace(*session.client);
+  std::optional<std::string> ns;
+  try {
+    ns = update::lease_namespace(*session.client);
+  } catch (const kube::ApiError& e) {
+    if (e.code() != 403) throw;
+    std::cerr << "error: preflight: cannot find the KubeVirt CR (and so the run Lease): " << e.what()
+              << "\nNothing was changed.\n";
+    return 2;
+  }
   if (!ns) {
     std::cerr << "error: no KubeVirt CR found, so there is no run Lease to abort (is KubeVirt installed, and may you "
                  "list kubevirts?)\n";
+    return 2;
+  }
+  // Refuse before touching the Lease rather than stop half-way (a stop asked for, the clean-up not done).
+  const auto denied =
+      update::denied_access(*session.client, update::abort_access_needs(options.cancel_migrations, *ns));
+  if (!denied.empty()) {
+    for (const auto& d : denied) std::cerr << "error: preflight: " << d << "\n";
+    std::cerr << "Nothing was changed.\n";
     return 2;
   }
   const update::AbortReport r = update::abort_run(*session.client, *ns, options);

@@ -15,6 +15,7 @@
 #include "flag_values.hpp"
 #include "kube_flags.hpp"
 #include "kube_session.hpp"
+#include "kube/api_error.hpp"
 #include "render/run_json.hpp"
 #include "render/run_output.hpp"
 #include "run_confirmation.hpp"
@@ -91,7 +92,15 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
   options.namespace_ = flags.all_namespaces ? std::string() : session.namespace_;
 
   cluster::Snapshot config;
-  cluster::load_cluster_config(*session.client, config);
+  try {
+    cluster::load_cluster_config(*session.client, config);
+  } catch (const kube::ApiError& e) {
+    if (e.code() != 403) throw;
+    // Reading the strategy is the first thing a run does; without the right it is a preflight refusal.
+    std::cerr << "error: preflight: cannot read the update strategy (KubeVirt and HyperConverged CRs): " << e.what()
+              << "\nNothing was changed.\n";
+    return 2;
+  }
   const cluster::PlanConfigSource cluster_strategy = cluster::plan_config_from(config, {});
   const cluster::PlanConfigSource strategy = cluster::plan_config_from(config, overrides);
   for (const auto& p : strategy.problems)

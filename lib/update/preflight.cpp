@@ -1,5 +1,7 @@
 #include "update/preflight.hpp"
 
+#include <algorithm>
+
 #include "decide/kubevirt_gates.hpp"
 
 #include "cluster/resources.hpp"
@@ -28,6 +30,13 @@ std::vector<AccessNeed> access_needs(const RunOptions& o, const std::string& kub
     if (!ns.empty())
       needs.push_back({verb, "", "pods", "", "", "to judge node capacity from every pod bound to a node", true});
   }
+  // What the run reads before these checks (load_cluster_config): a 403 there ends it as a preflight error too.
+  needs.push_back({"get", "apps", "deployments", "", kubevirt_namespace, "to read virt-controller's launcher image"});
+  needs.push_back({"get", "hco.kubevirt.io", "hyperconvergeds", "", cluster::kHcoNamespace,
+                   "to read the update strategy HCO gives the KubeVirt CR"});
+  needs.push_back({"list", "hco.kubevirt.io", "hyperconvergeds", "", "",
+                   std::string("to find a HyperConverged CR that is not ") + cluster::kHcoNamespace + "/" +
+                       cluster::kHcoName});
   if (o.dry_run == DryRun::Client) return needs;
   if (o.config.live_migrate_enabled())
     needs.push_back({"create", "kubevirt.io", "virtualmachineinstancemigrations", "", ns, "to start live migrations"});
@@ -39,14 +48,34 @@ std::vector<AccessNeed> access_needs(const RunOptions& o, const std::string& kub
                                            : "to delete this run's migrations stuck Pending (--pending-timeout)"});
   if (o.dry_run == DryRun::None && !o.updater_object.empty()) {
     const bool hco = o.updater_object == "hyperconvergeds";
-    for (const char* verb : {"get", "patch"})
-      needs.push_back({verb, hco ? "hco.kubevirt.io" : "kubevirt.io", o.updater_object, "", o.updater_namespace,
-                       "to switch KubeVirt's updater off for the run and back on (--pause-cluster-updater)"});
+    for (const char* verb : {"get", "patch"}) {
+      const AccessNeed n{verb, hco ? "hco.kubevirt.io" : "kubevirt.io", o.updater_object, "", o.updater_namespace,
+                         "to switch KubeVirt's updater off for the run and back on (--pause-cluster-updater)"};
+      const bool asked = std::any_of(needs.begin(), needs.end(), [&](const AccessNeed& m) {
+        return m.verb == n.verb && m.group == n.group && m.resource == n.resource && m.namespace_ == n.namespace_;
+      });
+      if (!asked) needs.push_back(n);
+    }
   }
   if (o.dry_run == DryRun::None)
     for (const char* verb : {"get", "create", "update"})
       needs.push_back({verb, "coordination.k8s.io", "leases", "", kubevirt_namespace,
                        "to hold the run Lease so that two runs never act at once"});
+  return needs;
+}
+
+std::vector<AccessNeed> abort_access_needs(bool cancel_migrations, const std::string& kubevirt_namespace) {
+  std::vector<AccessNeed> needs;
+  needs.push_back({"list", "kubevirt.io", "kubevirts", "", "", "to find the KubeVirt namespace, where the run Lease is"});
+  needs.push_back({"get", "coordination.k8s.io", "leases", "", kubevirt_namespace, "to read the run Lease"});
+  needs.push_back({"patch", "coordination.k8s.io", "leases", "", kubevirt_namespace,
+                   "to ask the run holding the Lease to stop"});
+  needs.push_back({"update", "coordination.k8s.io", "leases", "", kubevirt_namespace,
+                   "to release the Lease of a run that was killed"});
+  if (cancel_migrations)
+    for (const char* verb : {"list", "delete"})
+      needs.push_back({verb, "kubevirt.io", "virtualmachineinstancemigrations", "", "",
+                       "to delete the run's unfinished migrations (--cancel-migrations)"});
   return needs;
 }
 

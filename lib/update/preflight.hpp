@@ -24,6 +24,10 @@ struct AccessNeed {
 // What this run will do, as access checks. Pure.
 std::vector<AccessNeed> access_needs(const RunOptions& options, const std::string& kubevirt_namespace);
 
+// What `abort` does, as access checks (its preflight). Restoring a paused updater needs get/patch on the
+// object the Lease names, which only the Lease tells; a refusal there is reported by the restore. Pure.
+std::vector<AccessNeed> abort_access_needs(bool cancel_migrations, const std::string& kubevirt_namespace);
+
 // One line per need the server denies ("cannot create virtualmachineinstancemigrations in namespace
 // ns1 (to start live migrations): <server's reason>"). Throws kube errors if the reviews cannot be made.
 // Denied optional needs go to `optional_denied` (when given) instead.

@@ -1,5 +1,7 @@
 #include "admission.hpp"
 
+#include "rbac.hpp"
+
 #include "eviction_webhook.hpp"
 #include "services.hpp"
 #include "status_errors.hpp"
@@ -74,9 +76,30 @@ void admitCreate(Services& s, const ResourceInfo& r, json& obj, const User& user
   if (r.plural == "virtualmachineinstancemigrations") admitMigration(s, r, obj, user);
 }
 
-json reviewAccess(const User& user, const json& body) {
+json reviewAccess(const Store& store, const User& user, const json& body) {
   json out = body;
   out["metadata"] = {{"creationTimestamp", nullptr}};
+  if (user.rbac) {
+    AccessAttributes a;
+    if (body.contains("/spec/resourceAttributes"_json_pointer) && body["spec"]["resourceAttributes"].is_object()) {
+      const json& ra = body["spec"]["resourceAttributes"];
+      a.verb = ra.value("verb", "");
+      a.group = ra.value("group", "");
+      a.resource = ra.value("resource", "");
+      a.subresource = ra.value("subresource", "");
+      a.name = ra.value("name", "");
+      a.ns = ra.value("namespace", "");
+    } else if (body.contains("/spec/nonResourceAttributes"_json_pointer) &&
+               body["spec"]["nonResourceAttributes"].is_object()) {
+      a.resourceRequest = false;
+      a.verb = body["spec"]["nonResourceAttributes"].value("verb", "");
+      a.path = body["spec"]["nonResourceAttributes"].value("path", "");
+    }
+    const AccessDecision d = authorizeRbac(store, user, a);
+    out["status"] = {{"allowed", d.allowed}};
+    if (!d.reason.empty()) out["status"]["reason"] = d.reason;
+    return out;
+  }
   std::string verb, resource;
   if (body.contains("/spec/resourceAttributes"_json_pointer)) {
     const json& ra = body["spec"]["resourceAttributes"];

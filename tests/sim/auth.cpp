@@ -8,7 +8,7 @@ namespace sim {
 void Authenticator::setToken(const std::string& user, const std::string& token, bool readOnly) {
   std::lock_guard lk(mu_);
   for (auto it = tokens_.begin(); it != tokens_.end();) {
-    if (it->second.user == user) it = tokens_.erase(it);
+    if (it->second.user == user && it->second.saUid.empty()) it = tokens_.erase(it);
     else ++it;
   }
   tokens_[token] = {user, readOnly};
@@ -29,17 +29,35 @@ std::optional<User> Authenticator::byToken(const std::string& token) {
     }
     if (e.expired) return std::nullopt;
   }
-  User u{it->second.user, {"system:authenticated"}, it->second.readOnly};
-  if (!u.readOnly) u.groups.insert(u.groups.begin(), "system:masters");
+  User u = userOf(it->second);
+  if (!u.readOnly && !u.rbac) u.groups.insert(u.groups.begin(), "system:masters");
   return u;
+}
+
+User Authenticator::userOf(const Entry& e) {
+  if (e.saUid.empty()) return User{e.user, {"system:authenticated"}, e.readOnly};
+  // pkg/serviceaccount/util.go UserInfo: the ServiceAccount's groups, then system:authenticated.
+  User u{e.user, {"system:serviceaccounts", "system:serviceaccounts:" + e.saNamespace, "system:authenticated"}, false};
+  u.rbac = true;
+  u.serviceAccountNamespace = e.saNamespace;
+  u.serviceAccountName = e.saName;
+  u.serviceAccountUid = e.saUid;
+  return u;
+}
+
+std::string Authenticator::issueServiceAccountToken(const std::string& ns, const std::string& name,
+                                                    const std::string& uid) {
+  std::lock_guard lk(mu_);
+  const std::string token = "sim-sa-" + uid + "-" + std::to_string(++issued_);
+  tokens_[token] = {"system:serviceaccount:" + ns + ":" + name, false, ns, name, uid};
+  return token;
 }
 
 std::optional<User> Authenticator::byTokenIgnoringExpiry(const std::string& token) const {
   std::lock_guard lk(mu_);
   auto it = tokens_.find(token);
   if (it == tokens_.end()) return std::nullopt;
-  User u{it->second.user, {"system:authenticated"}, it->second.readOnly};
-  return u;
+  return userOf(it->second);
 }
 
 User Authenticator::byCertificate(const std::string& commonName, const std::vector<std::string>& orgs) const {
@@ -53,7 +71,7 @@ User Authenticator::byCertificate(const std::string& commonName, const std::vect
 bool Authenticator::isReadOnlyUser(const std::string& name) const {
   std::lock_guard lk(mu_);
   for (const auto& [tok, e] : tokens_)
-    if (e.user == name) return e.readOnly;
+    if (e.user == name && e.saUid.empty()) return e.readOnly;
   return false;
 }
 

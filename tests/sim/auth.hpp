@@ -8,14 +8,22 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sim {
 
 struct User {
+  User() = default;
+  User(std::string n, std::vector<std::string> g, bool ro = false)
+      : name(std::move(n)), groups(std::move(g)), readOnly(ro) {}
   std::string name;
   std::vector<std::string> groups;
   bool readOnly = false;
+  // A ServiceAccount token's user (system:serviceaccount:NS:NAME): authorized by the stored RBAC (rbac.hpp),
+  // and valid only while the ServiceAccount with this UID exists.
+  bool rbac = false;
+  std::string serviceAccountNamespace, serviceAccountName, serviceAccountUid;
 };
 
 class Authenticator {
@@ -27,6 +35,8 @@ class Authenticator {
   std::optional<User> byToken(const std::string& token);
   // The same lookup for the control endpoints, which ignore expiry faults.
   std::optional<User> byTokenIgnoringExpiry(const std::string& token) const;
+  // A new token for a ServiceAccount (TokenRequest); earlier ones stay valid.
+  std::string issueServiceAccountToken(const std::string& ns, const std::string& name, const std::string& uid);
   User byCertificate(const std::string& commonName, const std::vector<std::string>& orgs) const;
   // A user's access for an impersonated name: the configured one if known, else full access.
   bool isReadOnlyUser(const std::string& name) const;
@@ -44,7 +54,9 @@ class Authenticator {
   struct Entry {
     std::string user;
     bool readOnly = false;
+    std::string saNamespace, saName, saUid;  // set for ServiceAccount tokens
   };
+  static User userOf(const Entry& e);
   struct Expiry {
     std::optional<std::chrono::steady_clock::time_point> deadline;
     std::optional<long> requestsLeft;
@@ -53,6 +65,7 @@ class Authenticator {
   mutable std::mutex mu_;
   std::map<std::string, Entry> tokens_;   // token -> user
   std::map<std::string, Expiry> expiry_;  // user -> expiry state
+  uint64_t issued_ = 0;                   // ServiceAccount tokens issued, for unique values
 };
 
 }  // namespace sim

@@ -31,7 +31,7 @@ void handleControl(Services& s, const httplib::Request& req, httplib::Response& 
   if (token.rfind("Bearer ", 0) == 0) token = token.substr(7);
   auto user = s.auth.byTokenIgnoringExpiry(token);
   if (!user) throw unauthorized();
-  if (user->readOnly) throw ApiError(403, "Forbidden", "the /_sim/ control endpoints need a full-access token");
+  if (user->readOnly || user->rbac) throw ApiError(403, "Forbidden", "the /_sim/ control endpoints need a full-access token");
 
   const std::string what = req.path.substr(6);  // after "/_sim/"
   const std::string& m = req.method;

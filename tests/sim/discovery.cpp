@@ -50,6 +50,10 @@ json resourceList(const std::string& group, const std::string& version) {
     if (r.hasEviction)
       resources.push_back({{"name", r.plural + "/eviction"}, {"singularName", r.singular}, {"namespaced", r.namespaced},
                            {"group", "policy"}, {"version", "v1"}, {"kind", "Eviction"}, {"verbs", {"create"}}});
+    if (r.hasToken)
+      resources.push_back({{"name", r.plural + "/token"}, {"singularName", r.singular}, {"namespaced", r.namespaced},
+                           {"group", "authentication.k8s.io"}, {"version", "v1"}, {"kind", "TokenRequest"},
+                           {"verbs", {"create"}}});
     if (r.hasStatus)
       resources.push_back({{"name", r.plural + "/status"}, {"singularName", r.singular}, {"namespaced", r.namespaced},
                            {"kind", r.kind}, {"verbs", kStatusVerbs}});
@@ -128,6 +132,10 @@ json aggregatedDiscovery(bool core, const std::string& discoveryVersion) {
         if (r.hasEviction)
           subs.push_back({{"subresource", "eviction"},
                           {"responseKind", {{"group", "policy"}, {"version", "v1"}, {"kind", "Eviction"}}},
+                          {"verbs", {"create"}}});
+        if (r.hasToken)
+          subs.push_back({{"subresource", "token"},
+                          {"responseKind", {{"group", "authentication.k8s.io"}, {"version", "v1"}, {"kind", "TokenRequest"}}},
                           {"verbs", {"create"}}});
         if (!subs.empty()) e["subresources"] = subs;
         resources.push_back(e);

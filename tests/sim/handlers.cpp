@@ -9,6 +9,7 @@
 #include "pagination.hpp"
 #include "patch.hpp"
 #include "services.hpp"
+#include "service_account_token.hpp"
 #include "sim_clock.hpp"
 #include "status_errors.hpp"
 #include "table.hpp"
@@ -269,7 +270,7 @@ void doCreate(Services& s, Call& c) {
   checkTypeMeta(body, r);
   checkMetaTypes(body);
   if (r.createOnly) {
-    json out = r.plural == "selfsubjectreviews" ? reviewSelf(c.user, body) : reviewAccess(c.user, body);
+    json out = r.plural == "selfsubjectreviews" ? reviewSelf(c.user, body) : reviewAccess(s.store, c.user, body);
     sendBody(c.req, c.res, 201, out.dump());
     return;
   }
@@ -503,7 +504,8 @@ void doDeleteCollection(Services& s, Call& c) {
 
 void handleResource(Services& s, Call& c) {
   const std::string& v = c.info.verb;
-  if (v == "get") doGet(s, c);
+  if (v == "create" && c.info.subresource == "token" && c.info.resource->hasToken) handleTokenRequest(s, c);
+  else if (v == "get") doGet(s, c);
   else if (v == "list") doList(s, c);
   else if (v == "watch") serveWatch(s, c);
   else if (v == "create") doCreate(s, c);

@@ -159,6 +159,18 @@ std::optional<json> decodeKubernetesProtobuf(const std::string& body, std::strin
       for (auto it = b; it != e; ++it) finalizers.push_back(it->second.bytes);
     }
     out["spec"] = {{"finalizers", finalizers}};
+  } else if (kind == "TokenRequest") {  // kubectl create token (TokenRequestSpec: audiences 1, boundObjectRef 3, expirationSeconds 4)
+    json spec = json::object();
+    if (auto sp = sub(obj, 2)) {
+      auto [b, e] = sp->equal_range(1);
+      for (auto it = b; it != e; ++it) spec["audiences"].push_back(it->second.bytes);
+      if (auto it = sp->find(4); it != sp->end() && !it->second.isBytes)
+        spec["expirationSeconds"] = static_cast<int64_t>(it->second.varint);
+      if (auto ref = sub(*sp, 3))
+        spec["boundObjectRef"] = {{"kind", str(*ref, 1)}, {"apiVersion", str(*ref, 2)}, {"name", str(*ref, 3)},
+                                  {"uid", str(*ref, 4)}};
+    }
+    out["spec"] = spec;
   } else if (kind == "DeleteOptions") {
     json o = deleteOptions(obj);
     o["apiVersion"] = apiVersion;

@@ -27,6 +27,8 @@ std::vector<ResourceInfo> buildTable() {
        .selectableFields = {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
                             "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
                             "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"}});
+  add({.group = "", .version = "v1", .plural = "serviceaccounts", .singular = "serviceaccount",
+       .kind = "ServiceAccount", .shortNames = {"sa"}, .hasToken = true});
   add({.group = "policy", .version = "v1", .plural = "poddisruptionbudgets", .singular = "poddisruptionbudget",
        .kind = "PodDisruptionBudget", .shortNames = {"pdb"}, .hasStatus = true});
   add({.group = "apps", .version = "v1", .plural = "deployments", .singular = "deployment", .kind = "Deployment",
@@ -54,6 +56,18 @@ std::vector<ResourceInfo> buildTable() {
   add({.group = "hco.kubevirt.io", .version = "v1beta1", .plural = "hyperconvergeds", .singular = "hyperconverged",
        .kind = "HyperConverged", .shortNames = {"hco", "hcos"}, .categories = {"all"}, .hasStatus = true,
        .custom = true});
+  // RBAC (stored and enforced for ServiceAccount users, rbac.hpp) and batch (stored only: no Job controller).
+  const std::string rbac = "rbac.authorization.k8s.io";
+  add({.group = rbac, .version = "v1", .plural = "clusterroles", .singular = "clusterrole", .kind = "ClusterRole",
+       .namespaced = false});
+  add({.group = rbac, .version = "v1", .plural = "clusterrolebindings", .singular = "clusterrolebinding",
+       .kind = "ClusterRoleBinding", .namespaced = false});
+  add({.group = rbac, .version = "v1", .plural = "roles", .singular = "role", .kind = "Role"});
+  add({.group = rbac, .version = "v1", .plural = "rolebindings", .singular = "rolebinding", .kind = "RoleBinding"});
+  add({.group = "batch", .version = "v1", .plural = "jobs", .singular = "job", .kind = "Job", .categories = {"all"},
+       .hasStatus = true, .selectableFields = {"status.successful"}});
+  add({.group = "batch", .version = "v1", .plural = "cronjobs", .singular = "cronjob", .kind = "CronJob",
+       .shortNames = {"cj"}, .categories = {"all"}, .hasStatus = true});
   return t;
 }
 

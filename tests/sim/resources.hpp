@@ -20,6 +20,7 @@ struct ResourceInfo {
   std::vector<std::string> categories;
   bool hasStatus = false;    // serves the /status subresource
   bool hasEviction = false;  // serves the /eviction subresource (pods)
+  bool hasToken = false;     // serves the /token subresource (serviceaccounts: TokenRequest)
   bool custom = false;       // served by a CRD: no strategic merge patch, metadata-only field selectors
   bool createOnly = false;   // review-style resource: create answers, nothing is stored
   std::vector<std::string> selectableFields;  // field selector labels besides metadata.name/namespace

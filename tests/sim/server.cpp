@@ -22,6 +22,7 @@
 #include "generator.hpp"
 #include "http_util.hpp"
 #include "openapi.hpp"
+#include "rbac.hpp"
 #include "scenario.hpp"
 #include "hco_controller.hpp"
 #include "rollout_controller.hpp"
@@ -55,6 +56,8 @@ class Dispatcher {
 
  private:
   void serveDiscovery(const RequestInfo& ri, const httplib::Request& req, httplib::Response& res);
+  bool serviceAccountExists(const User& u) const;
+  void authorizeServiceAccount(const User& u, const RequestInfo& ri, const httplib::Request& req) const;
   Services& s_;
 };
 
@@ -108,6 +111,45 @@ void Dispatcher::serveDiscovery(const RequestInfo& ri, const httplib::Request& r
   }
 }
 
+// A ServiceAccount token is bound to the ServiceAccount's UID: deleted (or recreated), it authenticates nobody.
+bool Dispatcher::serviceAccountExists(const User& u) const {
+  ObjPtr sa = s_.store.get(*findResource("", "v1", "serviceaccounts"), u.serviceAccountNamespace, u.serviceAccountName);
+  return sa && sa->uid == u.serviceAccountUid;
+}
+
+// The API server's WithAuthorization filter for a ServiceAccount user: the request's attributes
+// (apiserver's RequestInfoFactory) judged by the stored RBAC; 403 with the API server's message.
+void Dispatcher::authorizeServiceAccount(const User& u, const RequestInfo& ri, const httplib::Request& req) const {
+  using K = RequestInfo::Kind;
+  AccessAttributes a;
+  if (ri.kind != K::Resource && ri.kind != K::UnknownResource) {
+    a.resourceRequest = false;
+    a.path = req.path;
+    // requestinfo.go: a non-resource request's verb is the lower-cased HTTP method.
+    a.verb = req.method;
+    for (auto& ch : a.verb) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (a.verb == "head") a.verb = "get";
+  } else {
+    a.verb = ri.verb == "evict" ? "create" : ri.verb;
+    a.group = ri.group;
+    a.resource = ri.resourceName;
+    a.subresource = ri.verb == "evict" ? "eviction" : ri.subresource;
+    a.name = ri.name;
+    a.ns = ri.ns;
+    if (a.verb.empty()) return;  // the handler answers 405
+    // requestinfo.go: a list or watch with fieldSelector metadata.name=X is a request for the object X.
+    const std::string fs = param(req, "fieldSelector");
+    if ((a.verb == "list" || a.verb == "watch") && a.name.empty())
+      for (const char* prefix : {"metadata.name==", "metadata.name="})
+        if (fs.rfind(prefix, 0) == 0 && fs.find(',') == std::string::npos) {
+          a.name = fs.substr(std::string(prefix).size());
+          break;
+        }
+  }
+  const AccessDecision d = authorizeRbac(s_.store, u, a);
+  if (!d.allowed) throwRbacForbidden(u, a, d.reason);
+}
+
 void Dispatcher::operator()(const httplib::Request& req, httplib::Response& res) {
   const auto start = std::chrono::steady_clock::now();
   if (req.path.rfind("/_sim/", 0) == 0) {
@@ -134,6 +176,7 @@ void Dispatcher::operator()(const httplib::Request& req, httplib::Response& res)
     const std::string authz = req.get_header_value("Authorization");
     if (!user && iequalsPrefix(authz, "Bearer ")) user = s_.auth.byToken(authz.substr(7));
     if (!user) throw unauthorized();
+    if (user->rbac && !serviceAccountExists(*user)) throw unauthorized();
     userName = user->name;
 
     // Impersonation.
@@ -150,7 +193,13 @@ void Dispatcher::operator()(const httplib::Request& req, httplib::Response& res)
       if (!impGroups.empty()) audit["impersonatedGroups"] = impGroups;
       if (!impUid.empty()) audit["impersonatedUid"] = impUid;
       if (!impExtra.empty()) audit["impersonatedExtra"] = impExtra;
-      if (user->readOnly)
+      if (user->rbac) {
+        AccessAttributes a;
+        a.verb = "impersonate";
+        a.resource = "users";
+        a.name = impUser;
+        if (auto d = authorizeRbac(s_.store, *user, a); !d.allowed) throwRbacForbidden(*user, a, d.reason);
+      } else if (user->readOnly)
         throw ApiError(403, "Forbidden",
                        "users \"" + (impUser.empty() ? std::string() : impUser) + "\" is forbidden: User \"" + user->name +
                            "\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope",
@@ -158,10 +207,12 @@ void Dispatcher::operator()(const httplib::Request& req, httplib::Response& res)
       if (impUser.empty()) throw badRequest("requested impersonation of groups without impersonating a user");
       User eff{impUser, impGroups, s_.auth.isReadOnlyUser(impUser)};
       eff.groups.push_back("system:authenticated");
+      eff.rbac = user->rbac;  // what a ServiceAccount may impersonate, RBAC still judges
       user = eff;
     }
 
     ri = parseRequest(req);
+    if (user->rbac && ri.kind != RequestInfo::Kind::Resource) authorizeServiceAccount(*user, ri, req);
     if (ri.kind != RequestInfo::Kind::Resource) {
       recorded = false;  // discovery is not audited: it would drown the interesting records
       if (ri.kind == RequestInfo::Kind::UnknownResource) throw genericNotFound();
@@ -205,6 +256,7 @@ void Dispatcher::operator()(const httplib::Request& req, httplib::Response& res)
     }
 
     // Authorization.
+    if (user->rbac) authorizeServiceAccount(*user, ri, req);
     const std::string authzVerb = ri.verb == "evict" ? "create" : ri.verb;
     if (!Authenticator::allowed(*user, authzVerb, r.plural)) {
       const std::string sub = ri.verb == "evict" ? "eviction" : ri.subresource;
@@ -311,6 +363,7 @@ int runServer(const Config& cfg) {
                 << " VMs, " << sum.pods << " pods, " << sum.migrations << " unfinished migrations, " << sum.nodes
                 << " nodes, " << sum.namespaces << " namespaces\n";
     }
+    addBootstrapPolicy(store);  // after the fleet, so that its UIDs do not depend on it
     for (const auto& path : cfg.scenarios) {
       Scenario sc = loadScenarioFile(path);
       size_t n = applyScenario(sc, store, knobs, faults, auth);

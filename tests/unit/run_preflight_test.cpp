@@ -149,6 +149,43 @@ TEST_CASE("access needs: the Lease in the KubeVirt namespace, except for dry run
   CHECK(needs_check(server, "create", "", "pods", "eviction", "ns1"));
 }
 
+TEST_CASE("access needs: what the run reads before the checks, so that a refusal there is a preflight one too") {
+  const auto needs = access_needs(opts({"LiveMigrate"}), "kubevirt");
+  CHECK(needs_check(needs, "get", "apps", "deployments", "", "kubevirt"));  // virt-controller's launcher image
+  CHECK(needs_check(needs, "get", "hco.kubevirt.io", "hyperconvergeds", "", "openshift-cnv"));
+  CHECK(needs_check(needs, "list", "hco.kubevirt.io", "hyperconvergeds", "", ""));
+  RunOptions client = opts({"LiveMigrate"});
+  client.dry_run = DryRun::Client;
+  CHECK(needs_check(access_needs(client, "kubevirt"), "get", "hco.kubevirt.io", "hyperconvergeds", "", "openshift-cnv"));
+}
+
+TEST_CASE("access needs: --pause-cluster-updater asks get and patch on the object it pauses, once") {
+  RunOptions o = opts({"LiveMigrate"});
+  o.pause_cluster_updater = true;
+  o.updater_object = "hyperconvergeds";
+  o.updater_namespace = "openshift-cnv";
+  const auto hco = access_needs(o, "kubevirt");
+  CHECK(count_resource(hco, "get", "hyperconvergeds") == 1);  // the strategy read is the same check
+  CHECK(needs_check(hco, "patch", "hco.kubevirt.io", "hyperconvergeds", "", "openshift-cnv"));
+  o.updater_object = "kubevirts";
+  o.updater_namespace = "kubevirt";
+  const auto kv = access_needs(o, "kubevirt");
+  CHECK(needs_check(kv, "get", "kubevirt.io", "kubevirts", "", "kubevirt"));
+  CHECK(needs_check(kv, "patch", "kubevirt.io", "kubevirts", "", "kubevirt"));
+}
+
+TEST_CASE("abort access needs: the Lease always, VMIMs only with --cancel-migrations") {
+  const auto plain = abort_access_needs(false, "kubevirt");
+  CHECK(needs_check(plain, "list", "kubevirt.io", "kubevirts", "", ""));
+  for (const char* verb : {"get", "patch", "update"})
+    CHECK(needs_check(plain, verb, "coordination.k8s.io", "leases", "", "kubevirt"));
+  CHECK(count_resource(plain, "delete", kVmims) == 0);
+  const auto cancel = abort_access_needs(true, "kubevirt");
+  CHECK(needs_check(cancel, "list", "kubevirt.io", kVmims, "", ""));
+  CHECK(needs_check(cancel, "delete", "kubevirt.io", kVmims, "", ""));
+  for (const auto& n : cancel) CHECK_FALSE(n.why.empty());
+}
+
 TEST_CASE("cluster problems: no KubeVirt CR, more than one, not Deployed, rolling out") {
   const Strategies none = {{methods({}), "HyperConverged openshift-cnv/kubevirt-hyperconverged"}};
 
