@@ -12,7 +12,7 @@ namespace wu::cluster {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
-// A resource amount in milli-units (util::quantity_milli): cpu "250m" = 250, memory "1Ki" = 1,024,000.
+// A resource amount in milli-units (strategy::quantity_milli): cpu "250m" = 250, memory "1Ki" = 1,024,000.
 struct ResourceAmount {
   std::string name;  // cpu, memory, pods, hugepages-2Mi, hugepages-1Gi, ephemeral-storage, devices...
   std::int64_t milli = 0;

@@ -7,7 +7,6 @@
 
 #include "strategy/quantity.hpp"
 #include "cluster/placement_interner.hpp"
-#include "util/resource_quantity.hpp"
 #include "util/rfc3339.hpp"
 #include "yaml/load_limits.hpp"
 
@@ -512,7 +511,7 @@ std::vector<std::string> strings(od::value v) {
 ResourceList resource_list(od::value v) {
   ResourceList out;
   for_fields(v, [&](std::string_view name, od::value q) {
-    if (auto milli = util::quantity_milli(str(q))) out.push_back({std::string(name), *milli});
+    if (auto milli = strategy::quantity_milli(str(q))) out.push_back({std::string(name), *milli});
   });
   return out;
 }

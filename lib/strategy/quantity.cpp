@@ -1,8 +1,10 @@
 #include "strategy/quantity.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <string>
 
 namespace wu::strategy {
@@ -150,6 +152,100 @@ std::optional<double> quantity_value(std::string_view text) {
   // A decimal exponent: e3, E-2.
   const std::string exponent(suffix.substr(1));
   return value * std::pow(10.0, std::strtod(exponent.c_str(), nullptr));
+}
+
+namespace {
+
+using Big = __int128;
+constexpr Big kMaxMilli = std::numeric_limits<std::int64_t>::max();
+
+Big milli_mul(Big a, Big b) {
+  if (a == 0 || b == 0) return 0;
+  if (a > kMaxMilli / b) return kMaxMilli + 1;
+  return a * b;
+}
+
+Big milli_pow(int base, int exp) {
+  Big r = 1;
+  for (int i = 0; i < exp && r <= kMaxMilli; ++i) r *= base;
+  return r;
+}
+
+}  // namespace
+
+// The grammar of apimachinery's resource.ParseQuantity (k8s.io/apimachinery/pkg/api/resource/quantity.go,
+// parseQuantityString): <signedNumber><suffix>.
+std::optional<std::int64_t> quantity_milli(std::string_view s) {
+  if (!parse_quantity(s).ok) return std::nullopt;
+  std::size_t i = 0;
+  bool negative = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+  Big mantissa = 0;
+  int fraction_digits = 0, digits = 0;
+  bool in_fraction = false;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '.' && !in_fraction) {
+      in_fraction = true;
+      continue;
+    }
+    if (!std::isdigit(static_cast<unsigned char>(c))) break;
+    ++digits;
+    if (mantissa <= kMaxMilli) {
+      mantissa = mantissa * 10 + (c - '0');
+      if (in_fraction) ++fraction_digits;
+    } else if (!in_fraction) {
+      mantissa = kMaxMilli + 1;  // saturated; further fraction digits do not matter
+    }
+  }
+  if (digits == 0) return std::nullopt;
+  const std::string_view suffix = s.substr(i);
+  // value = mantissa / 10^fraction * base^exp, in milli-units: times 1000.
+  int base = 10, exp = 0;
+  if (suffix.empty()) exp = 0;
+  else if (suffix == "Ki") base = 2, exp = 10;
+  else if (suffix == "Mi") base = 2, exp = 20;
+  else if (suffix == "Gi") base = 2, exp = 30;
+  else if (suffix == "Ti") base = 2, exp = 40;
+  else if (suffix == "Pi") base = 2, exp = 50;
+  else if (suffix == "Ei") base = 2, exp = 60;
+  else if (suffix == "n") exp = -9;
+  else if (suffix == "u") exp = -6;
+  else if (suffix == "m") exp = -3;
+  else if (suffix == "k") exp = 3;
+  else if (suffix == "M") exp = 6;
+  else if (suffix == "G") exp = 9;
+  else if (suffix == "T") exp = 12;
+  else if (suffix == "P") exp = 15;
+  else if (suffix == "E") exp = 18;
+  else if (suffix[0] == 'e' || suffix[0] == 'E') {
+    std::size_t j = 1;
+    bool neg_exp = false;
+    if (j < suffix.size() && (suffix[j] == '+' || suffix[j] == '-')) neg_exp = suffix[j++] == '-';
+    if (j == suffix.size()) return std::nullopt;
+    int e = 0;
+    for (; j < suffix.size(); ++j) {
+      if (!std::isdigit(static_cast<unsigned char>(suffix[j]))) return std::nullopt;
+      e = std::min(e * 10 + (suffix[j] - '0'), 1000);
+    }
+    exp = neg_exp ? -e : e;
+  } else {
+    return std::nullopt;
+  }
+  Big numerator = milli_mul(mantissa, 1000);
+  Big denominator = milli_pow(10, fraction_digits);
+  if (base == 2) {
+    numerator = milli_mul(numerator, milli_pow(2, exp));
+  } else if (exp >= 0) {
+    numerator = milli_mul(numerator, milli_pow(10, exp));
+  } else {
+    denominator = milli_mul(denominator, milli_pow(10, -exp));
+  }
+  if (numerator > kMaxMilli) return negative ? -static_cast<std::int64_t>(kMaxMilli) : static_cast<std::int64_t>(kMaxMilli);
+  if (denominator > kMaxMilli) return 0;
+  Big value = (numerator + denominator - 1) / denominator;  // round up, as MilliValue does
+  if (value > kMaxMilli) value = kMaxMilli;
+  return negative ? -static_cast<std::int64_t>(value) : static_cast<std::int64_t>(value);
 }
 
 }  // namespace wu::strategy

@@ -6,7 +6,7 @@
 #include "cluster/placement_interner.hpp"
 #include "decide/placement.hpp"
 #include "decide_fixture.hpp"
-#include "util/resource_quantity.hpp"
+#include "strategy/quantity.hpp"
 
 using namespace decide_fixture;
 using wu::cluster::Node;
@@ -69,7 +69,7 @@ Snapshot placed(std::vector<Vmi> vmis, std::vector<Node> nodes, const PodPlaceme
 }  // namespace
 
 TEST_CASE("quantities are read in milli-units, rounded up, as Quantity.MilliValue") {
-  using wu::util::quantity_milli;
+  using wu::strategy::quantity_milli;
   CHECK(quantity_milli("500m") == 500);
   CHECK(quantity_milli("2") == 2000);
   CHECK(quantity_milli("1.5") == 1500);
