@@ -52,12 +52,12 @@ def depends(pkg):
         if alt: names.add(re.split(r"[\s(:]", alt.split("|")[0].strip())[0])
     return names
 
-closure, todo = set(), list(installed | base)
-while todo:
-    p = todo.pop()
+closure, pending = set(), list(installed | base)
+while pending:
+    p = pending.pop()
     if p in closure: continue
     closure.add(p)
-    todo.extend(depends(p) - closure)
+    pending.extend(depends(p) - closure)
 for so, path in sorted(libs.items()):
     pkg = package_of(path)
     if pkg not in closure: problems.append(so + " (" + pkg + ") would be missing from the image")
