@@ -200,6 +200,18 @@ void LiveCache::watch(Feed& feed, std::stop_token stop) {
           on_change_();
           return rv;
         });
+  } catch (const kube::ApiError& e) {
+    if (stop.stop_requested()) return;
+    // Placement's feeds are optional: a watch refused with 403 (list allowed, watch not) stops following
+    // that kind, and the snapshot says it is not judged, rather than ending the run.
+    {
+      std::lock_guard lock(mu_);
+      if (e.code() == 403 && (feed.kind == Kind::Node || feed.kind == Kind::NodePod))
+        (feed.kind == Kind::Node ? nodes_followed_ : node_pods_followed_) = false;
+      else
+        failure_ = "watching " + feed.ref.resource + " failed: " + e.what();
+    }
+    on_change_();
   } catch (const std::exception& e) {
     if (stop.stop_requested()) return;
     {
