@@ -28,7 +28,7 @@ int run_abort_command(Cli& cli, const CLI::App& sub, const AbortFlags& flags) {
   const std::string format = resolve_output_format(sub, cli.global.output);
   update::AbortOptions options;
   options.cancel_migrations = flags.cancel_migrations;
-  options.timeout = std::chrono::milliseconds(duration_flag("--timeout", flags.timeout) / 1000000);
+  options.timeout = duration_flag_ms("--timeout", flags.timeout);
   options.identity = update::holder_identity();
   KubeSession session = connect(flags.kube, cli.global);
   std::optional<std::string> ns;

@@ -26,6 +26,10 @@ std::int64_t duration_flag(const std::string& flag, const std::string& value) {
   return std::get<std::int64_t>(parsed);
 }
 
+std::chrono::milliseconds duration_flag_ms(const std::string& flag, const std::string& value) {
+  return std::chrono::milliseconds(duration_flag(flag, value) / 1000000);
+}
+
 std::vector<std::string> methods_flag(const std::string& flag, const std::string& value) {
   std::vector<std::string> methods = split_commas(value);
   for (const auto& m : methods)

@@ -57,10 +57,6 @@ struct RunFlags {
   int chunk_size = 10000;
 };
 
-std::chrono::milliseconds millis(const std::string& flag, const std::string& value) {
-  return std::chrono::milliseconds(duration_flag(flag, value) / 1000000);
-}
-
 int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
   const std::string format = resolve_output_format(sub, cli.global.output);
   update::RunOptions options;
@@ -68,11 +64,11 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
                     : flags.dry_run == "server" ? update::DryRun::Server
                                                 : update::DryRun::None;
   options.max_attempts = flags.max_attempts;
-  options.retry_backoff = millis("--retry-backoff", flags.retry_backoff);
-  options.restart_timeout = millis("--restart-timeout", flags.restart_timeout);
-  options.pending_timeout = millis("--pending-timeout", flags.pending_timeout);
+  options.retry_backoff = duration_flag_ms("--retry-backoff", flags.retry_backoff);
+  options.restart_timeout = duration_flag_ms("--restart-timeout", flags.restart_timeout);
+  options.pending_timeout = duration_flag_ms("--pending-timeout", flags.pending_timeout);
   options.coexist = flags.coexist;
-  if (auto t = millis("--timeout", flags.timeout); t.count() > 0) options.timeout = t;
+  if (auto t = duration_flag_ms("--timeout", flags.timeout); t.count() > 0) options.timeout = t;
   options.cancel_on_interrupt = flags.cancel_on_interrupt;
   options.pause_cluster_updater = flags.pause_cluster_updater;
   if (!flags.target_node_selector.empty())
@@ -124,11 +120,11 @@ int run_run(Cli& cli, const CLI::App& sub, const RunFlags& flags) {
   // Preflight: nothing is touched unless every check passes.
   // KubeVirt's updater reads the KubeVirt CR; HCO overwrites that from the HyperConverged CR. Both count.
   cluster::Snapshot hco_only = config;
-  hco_only.kubevirt_objects.clear();
+  cluster::edit_config_objects(hco_only).kubevirts.clear();
   std::vector<std::pair<decide::PlanConfig, std::string>> strategies{{cluster_strategy.config, cluster_strategy.from}};
-  if (!config.hyperconverged_objects.empty()) {
+  if (!cluster::hyperconverged_objects(config).empty()) {
     const cluster::PlanConfigSource hco_strategy = cluster::plan_config_from(hco_only, {});
-    strategies.emplace_back(hco_strategy.config, cluster::object_label(config.hyperconverged_objects.front(), "HyperConverged"));
+    strategies.emplace_back(hco_strategy.config, cluster::object_label(cluster::hyperconverged_objects(config).front(), "HyperConverged"));
   }
   const std::optional<update::UpdaterPause> pause =
       flags.pause_cluster_updater ? update::pause_target(config) : std::nullopt;

@@ -33,17 +33,13 @@ struct StatusFlags {
   std::string interval = "2s";
 };
 
-std::chrono::milliseconds millis(const std::string& flag, const std::string& value) {
-  return std::chrono::milliseconds(duration_flag(flag, value) / 1000000);
-}
-
 // --wait: one line per look (redrawn in place on a terminal, printed when it changes otherwise), or
 // JSON Lines; exit 0 done, 1 not done (at the timeout, or a run finished with VMIs left), 130 interrupted.
 int wait_status(KubeSession& session, const update::StatusQuery& query, const StatusFlags& flags,
                 const std::string& format, RunInterrupt& interrupt) {
   update::WaitOptions options;
-  options.timeout = millis("--timeout", flags.timeout);
-  options.interval = millis("--interval", flags.interval);
+  options.timeout = duration_flag_ms("--timeout", flags.timeout);
+  options.interval = duration_flag_ms("--interval", flags.interval);
   if (options.interval.count() <= 0) throw CLI::ValidationError("--interval", "must be longer than 0s");
   const bool tty = isatty(fileno(stdout)) != 0;
   const render::Colour colour{render::colour_wanted_for_fd(fileno(stdout))};

@@ -1,6 +1,8 @@
 #include "cluster/config_objects.hpp"
 
 #include "cluster/resources.hpp"
+#include "cluster/snapshot.hpp"
+#include "kube/client.hpp"
 
 namespace wu::cluster {
 
@@ -15,7 +17,24 @@ std::vector<nlohmann::json> items_of(const nlohmann::json& list) {
   return out;
 }
 
+const std::vector<nlohmann::json> kNoObjects;
+
 }  // namespace
+
+const std::vector<nlohmann::json>& hyperconverged_objects(const Snapshot& s) {
+  return s.config_objects ? s.config_objects->hyperconvergeds : kNoObjects;
+}
+
+const std::vector<nlohmann::json>& kubevirt_objects(const Snapshot& s) {
+  return s.config_objects ? s.config_objects->kubevirts : kNoObjects;
+}
+
+ConfigObjects& edit_config_objects(Snapshot& s) {
+  // Only this snapshot holds it (use_count 1 cannot grow behind our back): change it in place.
+  if (!s.config_objects) s.config_objects = std::make_shared<ConfigObjects>();
+  else if (s.config_objects.use_count() > 1) s.config_objects = std::make_shared<ConfigObjects>(*s.config_objects);
+  return *s.config_objects;
+}
 
 ConfigObjects fetch_config_objects(kube::Client& client, std::stop_token stop) {
   ConfigObjects objects;

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "cluster/config_objects.hpp"
 #include "cluster/object_views.hpp"
 #include "cluster/resources.hpp"
 #include "cluster/snapshot_loader.hpp"
@@ -279,7 +280,7 @@ Snapshot LiveCache::snapshot() const {
     s.placement_hint = "grant list and watch on pods in all namespaces to judge node capacity";
   }
   for (const auto& [key, kv] : kubevirts_) {
-    s.kubevirt_objects.push_back(kv);
+    edit_config_objects(s).kubevirts.push_back(kv);
     s.kubevirts.push_back(kubevirt_from_json(kv));
   }
   if (virt_controller_) s.launcher_image = launcher_image_from_deployment(*virt_controller_);

@@ -1,5 +1,6 @@
 #include "cluster/object_views.hpp"
 
+#include "cluster/config_objects.hpp"
 #include "cluster/view_decoder.hpp"
 #include "strategy/quantity.hpp"
 
@@ -219,7 +220,7 @@ bool add_object(Snapshot& s, const json& o, const std::string& kind_hint) {
   else if (kind == "Node") decode_object(o.dump(), ViewKind::Node, s);
   else if (kind == "KubeVirt") {
     s.kubevirts.push_back(kubevirt_from_json(o));
-    s.kubevirt_objects.push_back(o);
+    edit_config_objects(s).kubevirts.push_back(o);
   } else if (kind == "MigrationPolicy") {
     s.migration_policies.push_back(migration_policy_from_json(o));
   } else if (kind == "PodDisruptionBudget") {
@@ -227,7 +228,7 @@ bool add_object(Snapshot& s, const json& o, const std::string& kind_hint) {
   } else if (kind == "Namespace") {
     s.namespace_labels.push_back(namespace_labels_from_json(o));
   } else if (kind == "HyperConverged") {
-    s.hyperconverged_objects.push_back(o);
+    edit_config_objects(s).hyperconvergeds.push_back(o);
   } else if (kind == "DaemonSet") {
     if (str(field(o, "metadata"), "name") != "virt-handler") return false;
     s.virt_handler = daemonset_rollout_from_json(o);

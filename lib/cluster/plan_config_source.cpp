@@ -1,5 +1,6 @@
 #include "cluster/plan_config_source.hpp"
 
+#include "cluster/config_objects.hpp"
 #include "strategy/document_validator.hpp"
 #include "strategy/kubevirt_drift.hpp"
 #include "yaml/from_json.hpp"
@@ -55,8 +56,8 @@ std::optional<std::uint32_t> uint32_at(const nlohmann::json* v) {
 PlanConfigSource plan_config_from(const Snapshot& s, const ConfigOverrides& overrides) {
   PlanConfigSource out;
   decide::PlanConfig& c = out.config;
-  const nlohmann::json* hco = s.hyperconverged_objects.empty() ? nullptr : &s.hyperconverged_objects.front();
-  const nlohmann::json* kv = s.kubevirt_objects.empty() ? nullptr : &s.kubevirt_objects.front();
+  const nlohmann::json* hco = hyperconverged_objects(s).empty() ? nullptr : &hyperconverged_objects(s).front();
+  const nlohmann::json* kv = kubevirt_objects(s).empty() ? nullptr : &kubevirt_objects(s).front();
 
   std::optional<strategy::EffectiveStrategy> eff;
   std::optional<strategy::EffectiveStrategy> hco_eff;

@@ -9,11 +9,11 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "cluster/placement_views.hpp"
 
 namespace wu::cluster {
+
+struct ConfigObjects;  // cluster/config_objects.hpp
 
 // Seconds since the Unix epoch; 0 = unset.
 using Timestamp = std::int64_t;
@@ -232,9 +232,10 @@ struct Snapshot {
   // virt-handler's DaemonSet in the KubeVirt namespace; nullopt when it was not read (dumps, no access).
   std::optional<DaemonSetRollout> virt_handler;
   Timestamp now = 0;
-  // The configuration objects, kept whole (they are few and small).
-  std::vector<nlohmann::json> hyperconverged_objects;
-  std::vector<nlohmann::json> kubevirt_objects;
+  // The HyperConverged and KubeVirt CRs, kept whole (they are few and small), apart from the workloads so
+  // that what only decides (lib/decide) does not compile nlohmann/json: cluster/config_objects.hpp reads
+  // and changes them. Copies of a snapshot share them.
+  std::shared_ptr<ConfigObjects> config_objects;
   // Where a migration target pod can go (lib/decide/placement): the nodes, and what pods other than the
   // launcher pods above take of them.
   std::vector<Node> nodes;

@@ -79,10 +79,8 @@ std::string stream_list(kube::Client& client, const kube::ResourceRef& ref, cons
 }
 
 void load_cluster_config(kube::Client& client, Snapshot& s, std::stop_token stop) {
-  ConfigObjects config = fetch_config_objects(client, stop);
-  s.hyperconverged_objects = std::move(config.hyperconvergeds);
-  s.kubevirt_objects = std::move(config.kubevirts);
-  for (const auto& kv : s.kubevirt_objects) s.kubevirts.push_back(kubevirt_from_json(kv));
+  s.config_objects = std::make_shared<ConfigObjects>(fetch_config_objects(client, stop));
+  for (const auto& kv : s.config_objects->kubevirts) s.kubevirts.push_back(kubevirt_from_json(kv));
   for (const auto& kv : s.kubevirts) {
     try {
       s.launcher_image = launcher_image_from_deployment(

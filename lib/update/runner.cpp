@@ -53,7 +53,7 @@ cluster::Snapshot Runner::current() {
   cluster::Snapshot s = cache_->snapshot();
   if (s.kubevirts.empty()) {
     s.kubevirts = config_.kubevirts;
-    s.kubevirt_objects = config_.kubevirt_objects;
+    cluster::edit_config_objects(s).kubevirts = cluster::kubevirt_objects(config_);
   }
   if (s.launcher_image.empty()) s.launcher_image = config_.launcher_image;
   return s;
@@ -279,9 +279,7 @@ RunReport Runner::run(std::stop_token interrupt) {
     // The configuration read at the start, unless the restore above has just changed it.
     cluster::Snapshot fresh;
     if (restored_left) {
-      const cluster::ConfigObjects objects = cluster::fetch_config_objects(client_);
-      fresh.hyperconverged_objects = objects.hyperconvergeds;
-      fresh.kubevirt_objects = objects.kubevirts;
+      fresh.config_objects = std::make_shared<cluster::ConfigObjects>(cluster::fetch_config_objects(client_));
     }
     paused = pause_updater(lease, run_id, previous.last_eviction_batch, restored_left ? fresh : config_);
   }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "cluster/config_objects.hpp"
 #include "cluster/resources.hpp"
 #include "kube/api_error.hpp"
 #include "kube/errors.hpp"
@@ -46,11 +47,11 @@ bool has_strategy(const nlohmann::json& o) {
 std::optional<UpdaterPause> pause_target(const cluster::Snapshot& config) {
   const nlohmann::json* o = nullptr;
   UpdaterPause p;
-  if (!config.hyperconverged_objects.empty()) {
-    o = &config.hyperconverged_objects.front();
+  if (const auto& hcos = cluster::hyperconverged_objects(config); !hcos.empty()) {
+    o = &hcos.front();
     p.kind = "HyperConverged";
-  } else if (!config.kubevirt_objects.empty()) {
-    o = &config.kubevirt_objects.front();
+  } else if (const auto& kvs = cluster::kubevirt_objects(config); !kvs.empty()) {
+    o = &kvs.front();
     p.kind = "KubeVirt";
   } else {
     return std::nullopt;

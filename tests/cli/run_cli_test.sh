@@ -116,6 +116,16 @@ lease_field() {  # lease_field JSONPATH
 }
 
 printf 'knobs:\n  timeScale: 60\n  migrationDuration: {min: 20s, max: 40s}\n  schedulingDelay: 2s\n  preparationDelay: 1s\n  restartDelay: 5s\n' > "$TMP/fast.yaml"
+# RUN_CLI_PARTS="fleet" or "interrupts" runs one half (each on its own simulator; ctest runs them side by side).
+PARTS=${RUN_CLI_PARTS:-fleet interrupts}
+has_part() { [[ " $PARTS " == *" $1 "* ]]; }
+kv_methods() { kubectl get kubevirt -n kubevirt "$KV" -o 'jsonpath={.spec.workloadUpdateStrategy.workloadUpdateMethods}'; }
+wait_kv_methods() {  # wait_kv_methods EXPECTED: until the KubeVirt CR's methods print as EXPECTED (bounded)
+  for _ in $(seq 1 100); do [ "$(kv_methods)" = "$1" ] && return 0; sleep 0.1; done
+  return 1
+}
+
+if has_part fleet; then
 start_sim "$SIM" --tick-ms 20 --scenario "$FLEET" --scenario "$TMP/fast.yaml"
 export KUBECONFIG="$KCFG"
 SIM_URL=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["url"])' "$SIMDIR/ready.json")
@@ -181,11 +191,6 @@ load_objects "$TMP/kv-deployed.json"
 # A maintenance window: KubeVirt's own updater switched off; then --methods is required.
 # The simulator's HCO reconciles the KubeVirt CR from the HyperConverged CR (a direct edit of the KubeVirt
 # CR is reverted), so the two differ only through HCO's kubevirt.kubevirt.io/jsonpatch annotation.
-kv_methods() { kubectl get kubevirt -n kubevirt "$KV" -o 'jsonpath={.spec.workloadUpdateStrategy.workloadUpdateMethods}'; }
-wait_kv_methods() {  # wait_kv_methods EXPECTED: until the KubeVirt CR's methods print as EXPECTED (bounded)
-  for _ in $(seq 1 100); do [ "$(kv_methods)" = "$1" ] && return 0; sleep 0.1; done
-  return 1
-}
 kubectl patch hyperconverged -n openshift-cnv kubevirt-hyperconverged --type merge \
   -p '{"metadata":{"annotations":{"kubevirt.kubevirt.io/jsonpatch":"[{\"op\":\"add\",\"path\":\"/spec/workloadUpdateStrategy/workloadUpdateMethods\",\"value\":[\"LiveMigrate\",\"Evict\"]}]"}},"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}}' \
   > /dev/null && pass || fail "patch HCO (methods off, a jsonpatch keeps them on the KubeVirt CR)"
@@ -413,14 +418,18 @@ expect_in "$TMP/out" "kubectl workload-update run" "usage names the kubectl form
 expect_in "$TMP/out" "--cancel-on-interrupt" "run's flags listed"
 expect_status 2 "exit 2 passes through kubectl" -- env PATH="$TMP/bin:$PATH" kubectl workload-update run --dry-run=bogus
 
+fi  # fleet
+
+if has_part interrupts; then
 # ---------------------------------------------------------------------------------------------------
 # Interrupts, resume, --cancel-on-interrupt, --timeout: a fresh fleet whose migrations take 30-45 s real
 # (60-90 simulated seconds at 2x). Scope: the four pg VMIs (all migrate at once within the limits).
-kill "$SIM_PID" 2>/dev/null; wait "$SIM_PID" 2>/dev/null
-rm -rf "$SIMDIR"
+[ -n "${SIM_PID:-}" ] && { kill "$SIM_PID" 2>/dev/null; wait "$SIM_PID" 2>/dev/null; }
+[ -n "${SIMDIR:-}" ] && rm -rf "$SIMDIR"
 start_sim "$SIM" --tick-ms 20 --scenario "$FLEET" --scenario "$TMP/fast.yaml"
 export KUBECONFIG="$KCFG"
 SIM_URL=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["url"])' "$SIMDIR/ready.json")
+KV=$(kubectl get kubevirt -n kubevirt -o 'jsonpath={.items[0].metadata.name}')
 kubectl patch hyperconverged -n openshift-cnv kubevirt-hyperconverged --type merge \
   -p '{"spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":[]}}}' > /dev/null
 wait_kv_methods '' || fail "HCO empties the KubeVirt CR's methods (second simulator)"
@@ -530,6 +539,8 @@ assert not report["unfinished"] and not report["stuck"] and not report["skipped"
 [ "$(lease_field '{.metadata.annotations.workload-update\.kubevirt\.io/run-state}')" = Finished ] && pass || fail "run-state Finished at the end"
 expect_status 0 "status at the end" -- "$B" status -A
 expect_in "$TMP/out" "Run lease: not held." "status: no holder at the end"
+
+fi  # interrupts
 
 echo "run_cli_test: $((SECONDS - STARTED)) s"
 finish

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "cluster/config_objects.hpp"
 #include "cluster/label_selector.hpp"
 #include "cluster/object_views.hpp"
 #include "cluster/plan_config_source.hpp"
@@ -218,7 +219,7 @@ TEST_CASE("plan configuration: the KubeVirt CR, as virt-controller reads it; HCO
   CHECK(d.config.parallel_outbound_migrations_per_node == 2u);
 
   Snapshot kv;
-  kv.kubevirt_objects.push_back(nlohmann::json::parse(R"({"apiVersion":"kubevirt.io/v1","kind":"KubeVirt",
+  edit_config_objects(kv).kubevirts.push_back(nlohmann::json::parse(R"({"apiVersion":"kubevirt.io/v1","kind":"KubeVirt",
      "metadata":{"name":"kubevirt","namespace":"kubevirt"},
      "spec":{"workloadUpdateStrategy":{"workloadUpdateMethods":["LiveMigrate","Evict"],"batchEvictionSize":3},
              "configuration":{"evictionStrategy":"LiveMigrate","migrations":{"parallelMigrationsPerCluster":9}}}})"));
@@ -231,7 +232,7 @@ TEST_CASE("plan configuration: the KubeVirt CR, as virt-controller reads it; HCO
   CHECK(k.config.cluster_eviction_strategy == "LiveMigrate");
 
   Snapshot both = kv;
-  both.hyperconverged_objects.push_back(nlohmann::json::parse(R"({"apiVersion":"hco.kubevirt.io/v1beta1",
+  edit_config_objects(both).hyperconvergeds.push_back(nlohmann::json::parse(R"({"apiVersion":"hco.kubevirt.io/v1beta1",
      "kind":"HyperConverged","metadata":{"name":"kubevirt-hyperconverged","namespace":"openshift-cnv"},
      "spec":{"liveMigrationConfig":{"parallelOutboundMigrationsPerNode":1}}})"));
   auto h = plan_config_from(both, {});
@@ -252,7 +253,7 @@ TEST_CASE("plan configuration: the KubeVirt CR, as virt-controller reads it; HCO
   CHECK(drift("spec.workloadUpdateStrategy.batchEvictionInterval"));  // HCO writes 1m0s; this CR holds none
   for (const auto& w : h.warnings) CHECK(w.hint.find("jsonpatch") == std::string::npos);
   Snapshot patched = both;
-  patched.hyperconverged_objects[0]["metadata"]["annotations"] = {
+  edit_config_objects(patched).hyperconvergeds[0]["metadata"]["annotations"] = {
       {"kubevirt.kubevirt.io/jsonpatch", R"([{"op":"add","path":"/spec/workloadUpdateStrategy/batchEvictionSize","value":3}])"}};
   auto j = plan_config_from(patched, {});
   REQUIRE_FALSE(j.warnings.empty());
@@ -260,7 +261,7 @@ TEST_CASE("plan configuration: the KubeVirt CR, as virt-controller reads it; HCO
 
   // Without a KubeVirt CR: the HyperConverged CR with HCO's defaults, and it says so.
   Snapshot hco_only = both;
-  hco_only.kubevirt_objects.clear();
+  edit_config_objects(hco_only).kubevirts.clear();
   auto o = plan_config_from(hco_only, {});
   CHECK(o.from == "HyperConverged openshift-cnv/kubevirt-hyperconverged (no KubeVirt CR found)");
   CHECK(o.config.methods == std::vector<std::string>{"LiveMigrate"});  // HCO's default
