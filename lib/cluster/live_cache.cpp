@@ -48,6 +48,8 @@ LiveCache::LiveCache(kube::Client& client, LiveCacheScope scope, std::function<v
     feeds_.push_back({Kind::KubeVirt, kKubeVirts, "", "", true});
     feeds_.push_back({Kind::VirtController, kDeployments.in(kv_ns), "", "metadata.name=virt-controller", true});
     feeds_.push_back({Kind::VirtHandler, kDaemonSets.in(kv_ns), "", "metadata.name=virt-handler", true});
+    if (!scope_.run_lease_name.empty())
+      feeds_.push_back({Kind::RunLease, kLeases.in(kv_ns), "", "metadata.name=" + scope_.run_lease_name, true});
   }
   // Where target pods can go: nodes, and every pod for the capacity it takes (the launcher pods in scope
   // come on both pod feeds; the snapshot counts each once). Without the right to read them, not judged.
@@ -80,6 +82,10 @@ void node_pods_from(Snapshot& decoded, std::map<std::string, NodePod>& into) {
 
 }  // namespace
 
+std::optional<nlohmann::json>& LiveCache::single_object(Kind kind) {
+  return kind == Kind::VirtController ? virt_controller_ : kind == Kind::VirtHandler ? virt_handler_ : run_lease_;
+}
+
 void LiveCache::relist_config(Feed& feed) {
   kube::ListOptions o;
   o.field_selector = feed.field_selector;
@@ -91,7 +97,7 @@ void LiveCache::relist_config(Feed& feed) {
       kubevirts_.clear();
       for (const auto& kv : items) kubevirts_[key_of(kv["metadata"].value("namespace", ""), kv["metadata"].value("name", ""))] = kv;
     } else {
-      auto& slot = feed.kind == Kind::VirtController ? virt_controller_ : virt_handler_;
+      auto& slot = single_object(feed.kind);
       slot.reset();
       if (items.is_array() && !items.empty()) slot = items.front();
     }
@@ -150,7 +156,7 @@ void LiveCache::apply(const Feed& feed, const kube::WatchEvent& e) {
       if (deleted) kubevirts_.erase(key);
       else kubevirts_[key] = e.object;
     } else {
-      auto& slot = feed.kind == Kind::VirtController ? virt_controller_ : virt_handler_;
+      auto& slot = single_object(feed.kind);
       if (deleted) slot.reset();
       else slot = e.object;
     }
@@ -203,12 +209,15 @@ void LiveCache::watch(Feed& feed, std::stop_token stop) {
         });
   } catch (const kube::ApiError& e) {
     if (stop.stop_requested()) return;
-    // Placement's feeds are optional: a watch refused with 403 (list allowed, watch not) stops following
-    // that kind, and the snapshot says it is not judged, rather than ending the run.
+    // Placement's feeds and the run Lease are optional: a watch refused with 403 (list allowed, watch
+    // not) stops following that kind, rather than ending the run. The snapshot then says placement is not
+    // judged; without the Lease, `run` reads an abort request when it renews the Lease.
     {
       std::lock_guard lock(mu_);
       if (e.code() == 403 && (feed.kind == Kind::Node || feed.kind == Kind::NodePod))
         (feed.kind == Kind::Node ? nodes_followed_ : node_pods_followed_) = false;
+      else if (e.code() == 403 && feed.kind == Kind::RunLease)
+        run_lease_.reset();
       else
         failure_ = "watching " + feed.ref.resource + " failed: " + e.what();
     }
@@ -289,6 +298,11 @@ Snapshot LiveCache::snapshot() const {
   s.policies_read = {false, "run does not follow MigrationPolicies"};
   s.budgets_read = {false, "run does not follow PodDisruptionBudgets"};
   return s;
+}
+
+std::optional<nlohmann::json> LiveCache::run_lease() const {
+  std::lock_guard lock(mu_);
+  return run_lease_;
 }
 
 std::optional<std::string> LiveCache::failure() const {

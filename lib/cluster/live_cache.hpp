@@ -25,6 +25,9 @@ struct LiveCacheScope {
   // Where KubeVirt runs: its CR, virt-controller's Deployment and virt-handler's DaemonSet are followed
   // too ("" = not followed). A kind the cluster does not serve or lets us read is left out.
   std::string kubevirt_namespace;
+  // The run's own Lease there, followed so that `abort` from another process is seen at once ("" = not
+  // followed; without the right to watch it, `run` reads the request when it renews the Lease).
+  std::string run_lease_name;
 };
 
 class LiveCache {
@@ -47,11 +50,16 @@ class LiveCache {
   void refresh_vmi(const std::string& namespace_, const std::string& name);
   // Why a watch ended for good (403, a malformed event, ...); the run cannot follow the cluster then.
   std::optional<std::string> failure() const;
+  // The run Lease as the watch shows it now; nullopt when it is not followed or does not exist.
+  std::optional<nlohmann::json> run_lease() const;
 
  private:
   // Node and NodePod (every pod, for what it takes of its node) feed the placement; both are optional.
-  enum class Kind { Vmi, Vm, Vmim, Pod, KubeVirt, VirtController, VirtHandler, Node, NodePod };
+  enum class Kind { Vmi, Vm, Vmim, Pod, KubeVirt, VirtController, VirtHandler, Node, NodePod, RunLease };
   struct Feed {
+    Feed(Kind k, kube::ResourceRef r, std::string label_selector, std::string fields = "", bool is_optional = false)
+        : kind(k), ref(std::move(r)), selector(std::move(label_selector)), field_selector(std::move(fields)),
+          optional(is_optional) {}
     Kind kind;
     kube::ResourceRef ref;
     std::string selector;
@@ -59,6 +67,8 @@ class LiveCache {
     bool optional = false;  // 403/404 on the first list: not followed
     std::string resource_version;
   };
+  // The slot of a kind followed as one object (virt-controller, virt-handler, the run Lease).
+  std::optional<nlohmann::json>& single_object(Kind kind);
   std::string relist(Feed& feed);
   void relist_config(Feed& feed);
   void apply(const Feed& feed, const kube::WatchEvent& event);
@@ -77,7 +87,7 @@ class LiveCache {
   std::map<std::string, NodePod> node_pods_;  // by "ns/name"; launcher pods in scope included (skipped when read)
   bool nodes_followed_ = false, node_pods_followed_ = false;
   std::map<std::string, nlohmann::json> kubevirts_;
-  std::optional<nlohmann::json> virt_controller_, virt_handler_;
+  std::optional<nlohmann::json> virt_controller_, virt_handler_, run_lease_;
   std::optional<std::string> failure_;
   std::vector<std::jthread> threads_;
 };

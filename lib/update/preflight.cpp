@@ -57,10 +57,15 @@ std::vector<AccessNeed> access_needs(const RunOptions& o, const std::string& kub
       if (!asked) needs.push_back(n);
     }
   }
-  if (o.dry_run == DryRun::None)
+  if (o.dry_run == DryRun::None) {
     for (const char* verb : {"get", "create", "update"})
       needs.push_back({verb, "coordination.k8s.io", "leases", "", kubevirt_namespace,
                        "to hold the run Lease so that two runs never act at once"});
+    for (const char* verb : {"list", "watch"})
+      needs.push_back({verb, "coordination.k8s.io", "leases", "", kubevirt_namespace,
+                       "to see at once when `abort` asks this run to stop; without it, at the next renewal",
+                       true});
+  }
   return needs;
 }
 

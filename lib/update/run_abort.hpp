@@ -1,6 +1,6 @@
 #pragma once
 // `abort`: stops a run from anywhere. It asks the run holding the Lease to stop (an annotation the
-// run reads when it renews the Lease, at least every 10 s), waits for it to let the Lease go, and
+// run sees through its watch of the Lease, or else when it renews it), waits for it to let the Lease go, and
 // with cancel_migrations deletes the run's unfinished VMIMs (found by its run label; KubeVirt then
 // aborts each migration). A run whose holder died (kill -9: the Lease expired without a release) is
 // cleaned up by abort itself.

@@ -34,7 +34,9 @@ Runner::~Runner() {
 void Runner::connect() {
   const std::string kv_namespace = config_.kubevirts.empty() ? std::string() : config_.kubevirts.front().namespace_;
   cache_ = std::make_unique<cluster::LiveCache>(
-      client_, cluster::LiveCacheScope{options_.namespace_, options_.label_selector, options_.chunk_size, kv_namespace},
+      client_,
+      cluster::LiveCacheScope{options_.namespace_, options_.label_selector, options_.chunk_size, kv_namespace,
+                              kv_namespace.empty() ? std::string() : std::string(kLeaseName)},
       [this] {
         {
           std::lock_guard lock(wake_mu_);
@@ -210,6 +212,17 @@ RunProgress Runner::progress_of(const RunTracker& tracker, Clock::time_point sta
   return p;
 }
 
+std::string Runner::abort_request(const RunLease& lease) const {
+  // The watch of the Lease shows the request as soon as `abort` writes it; the Lease as this run last
+  // read or wrote it (every renewal, at most 10 s) covers a run not allowed to watch it. Only a request
+  // on the Lease while this process holds it counts: a new holder's writes drop an older one.
+  if (const auto watched = cache_->run_lease()) {
+    const LeaseRunState seen = read_lease_state(*watched);
+    if (seen.holder == lease.identity() && !seen.abort_request.empty()) return seen.abort_request;
+  }
+  return lease.abort_requested();
+}
+
 void Runner::restore_updater(RunLease& lease, const UpdaterPause& pause) {
   const RestoreResult r = restore_pause(client_, pause);
   RunEvent e;
@@ -321,7 +334,7 @@ RunReport Runner::run(std::stop_token interrupt) {
       }
       if (auto failure = cache_->failure()) throw RunError(*failure);
       if (lease.renew_due(now)) lease.renew(run_id, "Running", tracker.pacer().last_batch);
-      if (const std::string request = lease.abort_requested(); !request.empty()) {
+      if (const std::string request = abort_request(lease); !request.empty()) {
         outcome = RunOutcome::Aborted;
         stopping = true;
         aborted_by = request;

@@ -85,6 +85,8 @@ class Runner {
   // Puts the recorded methods back and reports it; the record leaves the Lease with its next write
   // unless the restore failed (then `abort` or the next run tries again).
   void restore_updater(RunLease& lease, const UpdaterPause& pause);
+  // `abort`'s request to this run ("<time> by <who>"), "" none.
+  std::string abort_request(const RunLease& lease) const;
 
   kube::Client& client_;
   RunOptions options_;

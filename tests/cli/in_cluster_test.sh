@@ -141,11 +141,11 @@ refused_by() {
   [ "$v" = "-" ] && v='[a-z]+'
   grep -E "^error: preflight: .*cannot $v (resource \")?$res[\" ]" "$TMP/e" > /dev/null
 }
-# warned_by VERB RESOURCE -- command...: an optional permission (placement's nodes): the run goes on,
-# exit 0, with a "Warning: preflight" line naming it
+# warned_by VERB RESOURCE -- command...: an optional permission (placement's nodes; list/watch of the
+# run Lease, which shows an abort at once): the run goes on, exit 0, with a "Warning: preflight" line naming it
 warned_by() {
   local verb=$1 res=$2; shift 3
-  [ "$res" = nodes ] || return 1
+  case "$res:$verb" in nodes:* | leases:list | leases:watch) ;; *) return 1 ;; esac
   in_cluster "$@" > "$TMP/o" 2> "$TMP/e" || return 1
   local v=$verb
   [ "$v" = "-" ] && v='[a-z]+'
