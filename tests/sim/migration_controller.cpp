@@ -76,7 +76,7 @@ struct MigrationController::Ctx {
   kv::MigrationLimits limits;
   std::string launcherImage;
   std::map<std::string, json> targetPods;  // VMIM uid -> target pod
-  std::map<std::string, json> vmims;       // uid -> VMIM (current state)
+  std::map<std::string, const json*> vmims;  // uid -> VMIM as this tick read it (kept alive by the tick)
   int running = 0;                         // §3.2 count
   // The VMI of each running migration (that still exists): status.nodeName and
   // status.migrationState.sourceNode, for outboundMigrationsOnNode.
@@ -97,21 +97,28 @@ void MigrationController::tick(Services& s, time_point now) {
   if (auto k = s.knobs.snapshot(); k.contains("kubevirtControllers") && k["kubevirtControllers"] == false) return;
   Ctx c{s, ClusterWriter(s, "migration"), now, rfc3339(now), kv::migrationLimits(kv::kubevirtCR(s.store)),
         kv::currentLauncherImage(s.store), {}, {}, 0, {}, false};
-  auto all = s.store.all(kv::vmims());
-  if (all.empty() && tracks_.empty()) return;
+  // The stored VMIMs themselves (parsed once each, see StoredObject::doc), not copies: a tick runs every
+  // few milliseconds and most VMIMs are finished.
+  const std::vector<ObjPtr> stored = s.store.list(kv::vmims(), {}).items;
+  if (stored.empty() && tracks_.empty()) return;
+  // Target pods are read only for unfinished migrations (a finished one returns before it looks): the
+  // pods of the many finished ones are not copied on every tick.
+  std::set<std::string> unfinished;
+  for (const auto& o : stored)
+    if (!kv::isFinal(str(o->doc(), "/status/phase"))) unfinished.insert(o->uid);
   const LabelSelector hasJob = LabelSelector::parse("kubevirt.io/migrationJobUID");
   Store::ListQuery q;
   q.labels = &hasJob;
   for (const auto& p : s.store.list(kv::pods(), q).items) {
-    json pod = p->parse();
-    const std::string job = str(pod, "/metadata/labels/kubevirt.io~1migrationJobUID");
-    c.targetPods[job] = std::move(pod);
+    const std::string& job = p->labels.at("kubevirt.io/migrationJobUID");
+    if (unfinished.count(job)) c.targetPods[job] = p->parse();
   }
   std::set<std::string> live;
-  for (auto& m : all) {
+  for (const auto& o : stored) {
+    const json& m = o->doc();
     const std::string uid = str(m, "/metadata/uid");
     live.insert(uid);
-    c.vmims[uid] = m;
+    c.vmims[uid] = &m;
     // migration.go findRunningMigrations: of the unfinished migrations (ListUnfinishedMigrations), those
     // IsRunning() and those in any other phase whose VMI exists and that already have a target pod.
     const std::string phase = str(m, "/status/phase");
@@ -121,7 +128,7 @@ void MigrationController::tick(Services& s, time_point now) {
     if (!counted) continue;
     ++c.running;
     if (v) {
-      json vmi = v->parse();
+      const json& vmi = v->doc();
       c.runningVmiNodes.emplace_back(str(vmi, "/status/nodeName"), str(vmi, "/status/migrationState/sourceNode"));
     }
   }
@@ -129,17 +136,20 @@ void MigrationController::tick(Services& s, time_point now) {
     it = live.count(it->first) ? std::next(it) : tracks_.erase(it);
 
   // Migrations already past Pending first (they free capacity), then the queue by priority and age.
-  std::sort(all.begin(), all.end(), [](const json& a, const json& b) {
-    auto key = [](const json& m) {
-      const std::string ph = str(m, "/status/phase");
-      return std::make_tuple(ph == "Pending" || ph.empty() ? 1 : 0, -kv::priorityRank(str(m, "/spec/priority")),
-                             str(m, "/metadata/creationTimestamp"), str(m, "/metadata/name"));
-    };
-    return key(a) < key(b);
-  });
-  for (auto& m : all) {
+  using Key = std::tuple<int, int, std::string, std::string>;
+  std::vector<std::pair<Key, const json*>> order;
+  order.reserve(stored.size());
+  for (const auto& o : stored) {
+    const json& m = o->doc();
+    const std::string ph = str(m, "/status/phase");
+    order.push_back({Key{ph == "Pending" || ph.empty() ? 1 : 0, -kv::priorityRank(str(m, "/spec/priority")),
+                         str(m, "/metadata/creationTimestamp"), str(m, "/metadata/name")},
+                     &m});
+  }
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [key, m] : order) {
     try {
-      reconcile(c, m);
+      reconcile(c, *m);
     } catch (const ApiError&) {
       // A concurrent client write; the next tick retries.
     }
@@ -162,11 +172,11 @@ void MigrationController::setPhase(Ctx& c, json& m, const std::string& phase, co
   if (kv::isFinal(phase)) c.anyFinalized = true;
 }
 
-void MigrationController::reconcile(Ctx& c, json& m) {
-  const std::string ns = str(m, "/metadata/namespace"), name = str(m, "/metadata/name");
-  const std::string uid = str(m, "/metadata/uid");
-  const std::string vmiName = str(m, "/spec/vmiName");
-  const std::string phase = str(m, "/status/phase");
+void MigrationController::reconcile(Ctx& c, const json& stored) {
+  const std::string ns = str(stored, "/metadata/namespace"), name = str(stored, "/metadata/name");
+  const std::string uid = str(stored, "/metadata/uid");
+  const std::string vmiName = str(stored, "/spec/vmiName");
+  const std::string phase = str(stored, "/status/phase");
   Track& t = tracks_[uid];
   if (t.seen == time_point{}) t.seen = c.now;
   if (kv::isFinal(phase)) {
@@ -176,6 +186,7 @@ void MigrationController::reconcile(Ctx& c, json& m) {
     }
     return;
   }
+  json m = stored;  // this migration's state as the steps below write it
   ObjPtr vobj = c.s.store.get(kv::vmis(), ns, vmiName);
   json vmi = vobj ? vobj->parse() : json();
   const bool deleting = m["metadata"].contains("deletionTimestamp");
@@ -215,7 +226,7 @@ void MigrationController::reconcile(Ctx& c, json& m) {
     // §3.1 step 1: another active migration on the VMI.
     if (!vmiMigration.empty() && vmiMigration != uid) {
       auto other = c.vmims.find(vmiMigration);
-      if (other != c.vmims.end() && !kv::isFinal(str(other->second, "/status/phase"))) {
+      if (other != c.vmims.end() && !kv::isFinal(str(*other->second, "/status/phase"))) {
         c.w.event(m, "Warning", "FailedMigration",
                   "VMI is not eligible for migration because another migration job is in progress.");
         setPhase(c, m, "Failed", "another migration in progress", [&](json& o) {
@@ -549,9 +560,9 @@ double MigrationController::backoffRemaining(Ctx& c, const json& m) {
   const std::string ns = str(m, "/metadata/namespace"), vmiName = str(m, "/spec/vmiName");
   std::vector<const json*> eligible;
   for (const auto& [_, o] : c.vmims)
-    if (str(o, "/metadata/namespace") == ns && str(o, "/spec/vmiName") == vmiName &&
-        (kv::hasAnnotation(o, kv::kEvacuationAnnotation) || kv::hasAnnotation(o, kv::kWorkloadUpdateAnnotation)))
-      eligible.push_back(&o);
+    if (str(*o, "/metadata/namespace") == ns && str(*o, "/spec/vmiName") == vmiName &&
+        (kv::hasAnnotation(*o, kv::kEvacuationAnnotation) || kv::hasAnnotation(*o, kv::kWorkloadUpdateAnnotation)))
+      eligible.push_back(o);
   std::sort(eligible.begin(), eligible.end(), [](const json* a, const json* b) {
     return std::make_pair(str(*a, "/metadata/creationTimestamp"), str(*a, "/metadata/name")) >
            std::make_pair(str(*b, "/metadata/creationTimestamp"), str(*b, "/metadata/name"));
@@ -579,7 +590,7 @@ double MigrationController::backoffRemaining(Ctx& c, const json& m) {
 void MigrationController::fail(Ctx& c, json& m, const std::string& reason, bool deleteTarget) {
   const std::string ns = str(m, "/metadata/namespace"), uid = str(m, "/metadata/uid");
   const std::string vmiName = str(m, "/spec/vmiName");
-  if (ObjPtr v = c.s.store.get(kv::vmis(), ns, vmiName); v && str(v->parse(), "/status/migrationState/migrationUid") == uid) {
+  if (ObjPtr v = c.s.store.get(kv::vmis(), ns, vmiName); v && str(v->doc(), "/status/migrationState/migrationUid") == uid) {
     c.w.modify(kv::vmis(), ns, vmiName, [&](json& o) {
       json& st = o["status"]["migrationState"];
       st["failed"] = true;

@@ -35,7 +35,7 @@ class MigrationController : public Controller {
     int renderFailures = 0;     // target pods that could not be rendered (host-model CPU without node labels)
   };
   struct Ctx;
-  void reconcile(Ctx& c, nlohmann::json& m);
+  void reconcile(Ctx& c, const nlohmann::json& stored);
   bool pendingStep(Ctx& c, nlohmann::json& m, nlohmann::json& vmi, Track& t);
   bool pendingPodTimeout(Ctx& c, nlohmann::json& m, const nlohmann::json& vmi, const nlohmann::json& pod, Track& t);
   void alertIfHostModelIsUnschedulable(Ctx& c, const nlohmann::json& vmi, const nlohmann::json& pod);

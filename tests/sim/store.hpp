@@ -34,7 +34,17 @@ struct StoredObject {
   Labels labels;
   std::map<std::string, std::string> fields;  // selectable field values
 
-  nlohmann::json parse() const { return nlohmann::json::parse(raw); }
+  // The object as JSON. A stored object never changes (a write stores a new one), and the controllers
+  // read the same VMIMs, pods and VMIs on every tick: it is parsed once, on first use, and kept.
+  const nlohmann::json& doc() const {
+    std::call_once(parsed_once_, [this] { parsed_ = nlohmann::json::parse(raw); });
+    return parsed_;
+  }
+  nlohmann::json parse() const { return doc(); }
+
+ private:
+  mutable std::once_flag parsed_once_;
+  mutable nlohmann::json parsed_;
 };
 using ObjPtr = std::shared_ptr<const StoredObject>;
 
