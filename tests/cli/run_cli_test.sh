@@ -422,8 +422,9 @@ fi  # fleet
 
 if has_part interrupts; then
 # ---------------------------------------------------------------------------------------------------
-# Interrupts, resume, --cancel-on-interrupt, --timeout: a fresh fleet whose migrations take 30-45 s real
-# (60-90 simulated seconds at 2x). Scope: the four pg VMIs (all migrate at once within the limits).
+# Interrupts, resume, --cancel-on-interrupt, --timeout: a fresh fleet whose migrations take 2-2.5 min real
+# (240-300 simulated seconds at 2x), so that they are still in flight when --cancel-on-interrupt runs even
+# on a loaded machine; the last run speeds KubeVirt up. Scope: the four pg VMIs (all migrate at once).
 [ -n "${SIM_PID:-}" ] && { kill "$SIM_PID" 2>/dev/null; wait "$SIM_PID" 2>/dev/null; }
 [ -n "${SIMDIR:-}" ] && rm -rf "$SIMDIR"
 start_sim "$SIM" --tick-ms 20 --scenario "$FLEET" --scenario "$TMP/fast.yaml"
@@ -437,7 +438,7 @@ for _ in $(seq 1 50); do  # the fleet's own migrations end first (they would hol
   kubectl get vmim -A -o 'jsonpath={range .items[*]}{.status.phase}{"\n"}{end}' | grep -qvE '^(Succeeded|Failed)$' || break
   sleep 0.2
 done
-knobs '{"timeScale": 2, "migrationDuration": {"min": "60s", "max": "90s"}}'
+knobs '{"timeScale": 2, "migrationDuration": {"min": "240s", "max": "300s"}}'
 PG=(-n databases -l app=pg --methods LiveMigrate --yes --retry-backoff 1s -o json)
 run_vmims() {  # run_vmims RUN_ID: "name phase" per VMIM of the run
   kubectl get vmim -n databases -l "workload-update.kubevirt.io/run=$1" \

@@ -251,8 +251,9 @@ part5() {
   sim_setup "$d" || return
   plan_json "$d" "$TMP/p5-plan.json" -A || return
   simctl strip-restart-finalizers "$d" "$TMP/p5-plan.json" > /dev/null
-  # Three migrations take 900 simulated seconds (9 real ones): run A stays busy.
-  slowvmis=$(simctl annotate "$d" "$TMP/p5-plan.json" 3 sim.kubevirt.io/migration-duration 900s) ||
+  # Three migrations take 2400 simulated seconds (24 real ones): run A stays busy while B and B2, each
+  # a whole start-up with its preflight, are refused, even on a loaded machine.
+  slowvmis=$(simctl annotate "$d" "$TMP/p5-plan.json" 3 sim.kubevirt.io/migration-duration 2400s) ||
     { fail "5: cannot annotate"; return; }
   echo "  slow migrations: $slowvmis"
   must=$(simctl must "$TMP/p5-plan.json")
