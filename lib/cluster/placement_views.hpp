@@ -12,6 +12,13 @@ namespace wu::cluster {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
+// The value of label `key`, nullptr when it is not set.
+inline const std::string* label(const Labels& labels, const std::string& key) {
+  for (const auto& [k, v] : labels)
+    if (k == key) return &v;
+  return nullptr;
+}
+
 // A resource amount in milli-units (strategy::quantity_milli): cpu "250m" = 250, memory "1Ki" = 1,024,000.
 struct ResourceAmount {
   std::string name;  // cpu, memory, pods, hugepages-2Mi, hugepages-1Gi, ephemeral-storage, devices...

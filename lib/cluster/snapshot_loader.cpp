@@ -358,9 +358,10 @@ Snapshot load_dump_snapshot(const std::vector<std::string>& paths, const yaml::I
   note_dump_coverage(s);
   // Capacity is judged from the pods the dump holds: a dump with nodes is taken to hold their pods.
   s.capacity_known = s.nodes_known;
-  if (!s.nodes_known)
+  if (!s.nodes_known) {
     s.placement_gap = "the dump has no Node objects, so where migration target pods can go is not judged";
     s.placement_hint = "add `oc get nodes,pods -A -o json` to the dump";
+  }
   return s;
 }
 

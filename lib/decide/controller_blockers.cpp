@@ -2,17 +2,14 @@
 
 #include <algorithm>
 
+#include "util/strings.hpp"
+
 namespace wu::decide {
 
 namespace {
 
 using B = std::optional<MigrationBlocker>;
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
-  return out;
-}
+using util::join;
 
 // IsMigrating (pkg/util/migrations/migrations.go) reads only migrationState's timestamps: a start without
 // an end looks in flight. getUpdateData (workload-updater.go) then never picks the VMI, and neither do

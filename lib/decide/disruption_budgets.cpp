@@ -6,11 +6,7 @@ namespace wu::decide {
 
 namespace {
 
-const std::string* label(const cluster::Labels& labels, const std::string& key) {
-  for (const auto& [k, v] : labels)
-    if (k == key) return &v;
-  return nullptr;
-}
+using cluster::label;
 
 // canIgnorePDB (eviction.go): a terminal, Pending or deleting pod is deleted without reading budgets.
 bool budgets_ignored(const cluster::LauncherPod& pod) {

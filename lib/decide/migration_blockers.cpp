@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/strings.hpp"
+
 namespace wu::decide {
 
 namespace {
@@ -13,11 +15,7 @@ bool contains(const std::vector<std::string>& list, const std::string& s) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
-std::string join(const std::vector<std::string>& parts, const char* sep = ", ") {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
+using util::join;
 
 // checkNetworkInterfacesForMigration (pkg/virt-handler/vm.go) -> VerifyVMIMigratable
 // (pkg/network/vmispec/interface.go): the interface on the pod network must use masquerade or passt,

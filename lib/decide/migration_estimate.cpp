@@ -15,11 +15,7 @@ struct Score {
   bool equals(const Score& o) const { return vmi == o.vmi && ns == o.ns; }
 };
 
-const std::string* label(const cluster::Labels& labels, const std::string& key) {
-  for (const auto& [k, v] : labels)
-    if (k == key) return &v;
-  return nullptr;
-}
+using cluster::label;
 
 // countMatchingLabels (migrationpolicy.go): every key of a selector must be present with its value.
 // Upstream checks a selector only when it is set and the labels are not nil, and guards the namespace

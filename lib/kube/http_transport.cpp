@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 
 #include "kube/errors.hpp"
+#include "util/strings.hpp"
 
 namespace wu::kube {
 namespace {
@@ -35,12 +36,7 @@ void remember_socket(Exchange* ex) {
   if (ex->stopped && ex->sock != CURL_SOCKET_BAD) ::shutdown(ex->sock, SHUT_RDWR);
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower((unsigned char)a[i]) != std::tolower((unsigned char)b[i])) return false;
-  return true;
-}
+using util::iequals;
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* ex = static_cast<Exchange*>(user);

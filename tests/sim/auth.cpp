@@ -11,7 +11,7 @@ void Authenticator::setToken(const std::string& user, const std::string& token, 
     if (it->second.user == user && it->second.saUid.empty()) it = tokens_.erase(it);
     else ++it;
   }
-  tokens_[token] = {user, readOnly};
+  tokens_[token] = Entry{user, readOnly, {}, {}, {}};
   expiry_.erase(user);
 }
 
