@@ -3,7 +3,7 @@
 # built the way the README's commands build it. Prints, for REV:
 #   demo      configure + build of what scripts/demo builds (kubectl-workload_update, kubevirt-sim)
 #   all       configure + build of what scripts/test builds (everything, tests included)
-#   ctest     the whole test suite on that build (ctest -j2), with its pass/fail count
+#   ctest     the whole test suite on that build, as scripts/test runs it, with its pass/fail count
 #   installed the size of the stripped binary `cmake --install` puts in bin/
 # Each build starts from an empty build directory and no compiler cache (CCACHE_DISABLE=1).
 # Usage: tests/bench/build_time_bench.sh [REV] [--no-ctest]
@@ -42,6 +42,6 @@ DESTDIR="$T/root" cmake --install build --prefix /usr/local > /dev/null
 printf '%-10s %7.1f MB (%s bytes)\n' installed "$(echo "scale=1; $(stat -c %s "$T/root/usr/local/bin/kubectl-workload_update") / 1000000" | bc)" \
   "$(stat -c %s "$T/root/usr/local/bin/kubectl-workload_update")"
 if [ "$run_ctest" = 1 ]; then
-  timed ctest bash -c "cd build && ctest -j$(nproc)" || true
+  timed ctest bash -c "cd build && ctest -j$(( $(nproc) + 1 ))" || true  # as scripts/test runs it
   grep -E 'tests passed|tests failed' "$T/ctest.log" | sed 's/^/           /'
 fi
