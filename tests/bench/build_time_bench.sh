@@ -27,12 +27,13 @@ configure() {  # configure DIR: as this commit's scripts do
   else cmake -S . -B "$1" -DCMAKE_BUILD_TYPE="$build_type" > /dev/null; fi
 }
 timed() {  # timed LABEL command...: prints LABEL, wall seconds, CPU seconds
-  local s e
+  local label=$1 s e u sy
+  shift
   s=$(date +%s.%N)
-  /usr/bin/time -f "%U %S" -o "$T/cpu" "$@" > "$T/$1.log" 2>&1 || { echo "$1 failed:"; tail -20 "$T/$1.log"; return 1; }
+  /usr/bin/time -f "%U %S" -o "$T/cpu" "$@" > "$T/$label.log" 2>&1 || { echo "$label failed:"; tail -20 "$T/$label.log"; return 1; }
   e=$(date +%s.%N)
   read -r u sy < "$T/cpu"
-  printf '%-10s %7.1f s wall  %7.1f s CPU\n' "$1" "$(echo "$e - $s" | bc)" "$(echo "$u + $sy" | bc)"
+  printf '%-10s %7.1f s wall  %7.1f s CPU\n' "$label" "$(echo "$e - $s" | bc)" "$(echo "$u + $sy" | bc)"
 }
 echo "== $(git log -1 --format='%h %s' | cut -c1-90)"
 echo "   $(nproc) cores, build type $build_type, generator $([ -x scripts/configure ] && command -v ninja > /dev/null && echo Ninja || echo make)"
