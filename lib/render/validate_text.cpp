@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "util/go_duration.hpp"
+#include "util/strings.hpp"
 
 namespace wu::render {
 
@@ -32,11 +33,7 @@ void print_finding(std::ostringstream& out, const Finding& f, const Colour& c) {
   if (!f.hint.empty()) out << "    " << c.dim("hint: " + f.hint) << "\n";
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
-  return "[" + s + "]";
-}
+std::string bracketed(const std::vector<std::string>& items) { return "[" + util::join(items) + "]"; }
 
 template <typename T>
 std::string or_invalid(const std::optional<T>& v) {
@@ -49,7 +46,7 @@ std::string or_invalid(const std::optional<T>& v) {
 std::string effective_line(const strategy::DocumentReport& d) {
   const auto& e = *d.effective;
   std::ostringstream out;
-  out << "methods " << (e.workload_update_methods ? join(*e.workload_update_methods) : "(invalid)");
+  out << "methods " << (e.workload_update_methods ? bracketed(*e.workload_update_methods) : "(invalid)");
   if (e.workload_update_methods && e.workload_update_methods->empty()) out << " (no automated updates)";
   out << ", batchEvictionSize " << or_invalid(e.batch_eviction_size) << ", batchEvictionInterval ";
   if (e.batch_eviction_interval_ns) {

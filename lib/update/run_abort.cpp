@@ -104,8 +104,8 @@ AbortReport abort_run(kube::Client& client, const std::string& ns, const AbortOp
     report.message = report.result == AbortResult::Stopped
                          ? "run " + report.run_id + " (" + report.holder + ") stopped"
                          : "run " + report.run_id + " (" + report.holder + ") has not stopped within the timeout; it " +
-                               "sees the request at once through its watch of the Lease, or when it next renews the Lease (at least every 10 s) "
-                               "if it may not watch Leases";
+                               "sees the request at once through its watch of the Lease (or, when it may not watch "
+                               "Leases, at its next renewal, at least every 10 s)";
   }
   if (options.cancel_migrations && !report.run_id.empty() && report.result != AbortResult::StillRunning)
     cancel_migrations(client, report.run_id, report);

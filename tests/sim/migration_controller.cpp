@@ -101,8 +101,10 @@ void MigrationController::tick(Services& s, time_point now) {
   // few milliseconds and most VMIMs are finished.
   const std::vector<ObjPtr> stored = s.store.list(kv::vmims(), {}).items;
   if (stored.empty() && tracks_.empty()) return;
-  // Target pods are read only for unfinished migrations (a finished one returns before it looks): the
-  // pods of the many finished ones are not copied on every tick.
+  // Target pods are read only for unfinished migrations: updateStatus (migration.go) takes a final
+  // migration's IsFinal() branch, which reads no target pod, and findRunningMigrations counts only
+  // unfinished ones (reconcile below returns first for them). The many finished migrations' pods are not
+  // copied on every tick.
   std::set<std::string> unfinished;
   for (const auto& o : stored)
     if (!kv::isFinal(str(o->doc(), "/status/phase"))) unfinished.insert(o->uid);
