@@ -17,12 +17,18 @@ m = re.search(r"apt-get install -y --no-install-recommends ([^\\&\n]+)", text)
 assert m, "no apt-get install line in " + containerfile
 installed = set(m.group(1).split())
 
-def package_of(path):
-    out = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True)
-    if out.returncode != 0:  # /lib is a symlink to /usr/lib on Debian 12: dpkg knows one of the two
-        alt = path.replace("/lib/", "/usr/lib/", 1) if not path.startswith("/usr/") else path.replace("/usr/lib/", "/lib/", 1)
-        out = subprocess.run(["dpkg", "-S", alt], capture_output=True, text=True, check=True)
-    return out.stdout.split(":")[0].strip()
+def packages_of(paths):
+    """{path: package} in one dpkg -S call (one call per library takes seconds of CPU)."""
+    # /lib is a symlink to /usr/lib on Debian 12: dpkg knows one of the two spellings.
+    def other(p):
+        return p.replace("/lib/", "/usr/lib/", 1) if not p.startswith("/usr/") else p.replace("/usr/lib/", "/lib/", 1)
+    query = sorted(set(paths) | {other(p) for p in paths})
+    out = subprocess.run(["dpkg", "-S"] + query, capture_output=True, text=True)  # 1 when some spelling is unknown
+    owner = {}
+    for line in out.stdout.splitlines():
+        pkg, _, path = line.partition(": ")
+        owner[path.strip()] = pkg.split(":")[0].strip()
+    return {p: owner.get(p) or owner.get(other(p)) or "(no package owns " + p + ")" for p in paths}
 
 def resolved():
     libs = {}
@@ -32,9 +38,10 @@ def resolved():
     return libs
 
 libs = resolved()
+owner = packages_of(list(libs.values()))
 needed = subprocess.run(["readelf", "-d", binary], capture_output=True, text=True, check=True).stdout
 direct = re.findall(r"\(NEEDED\)\s+Shared library: \[(\S+)\]", needed)
-direct_pkgs = {package_of(libs[so]) for so in direct if so in libs}
+direct_pkgs = {owner[libs[so]] for so in direct if so in libs}
 problems = []
 for so in direct:
     if so not in libs and not so.startswith("ld-linux"):
@@ -44,22 +51,28 @@ extra = installed - direct_pkgs - {"ca-certificates"}
 if missing: problems.append("not installed: " + ", ".join(sorted(missing)))
 if extra: problems.append("installed but the binary needs none of their libraries: " + ", ".join(sorted(extra)))
 
-def depends(pkg):
-    out = subprocess.run(["dpkg-query", "-W", "-f", "${Depends},${Pre-Depends}", pkg], capture_output=True, text=True)
-    names = set()
-    for alt in out.stdout.split(","):
-        alt = alt.strip()
-        if alt: names.add(re.split(r"[\s(:]", alt.split("|")[0].strip())[0])
-    return names
+def all_depends():
+    """{package: the first alternative of each Depends/Pre-Depends}, every installed package in one call."""
+    out = subprocess.run(["dpkg-query", "-W", "-f", "${Package}\\t${Depends},${Pre-Depends}\\n"],
+                         capture_output=True, text=True, check=True)
+    deps = {}
+    for line in out.stdout.splitlines():
+        pkg, _, rest = line.partition("\t")
+        names = deps.setdefault(pkg, set())
+        for alt in rest.split(","):
+            alt = alt.strip()
+            if alt: names.add(re.split(r"[\s(:]", alt.split("|")[0].strip())[0])
+    return deps
 
+deps = all_depends()
 closure, pending = set(), list(installed | base)
 while pending:
     p = pending.pop()
     if p in closure: continue
     closure.add(p)
-    pending.extend(depends(p) - closure)
+    pending.extend(deps.get(p, set()) - closure)
 for so, path in sorted(libs.items()):
-    pkg = package_of(path)
+    pkg = owner[path]
     if pkg not in closure: problems.append(so + " (" + pkg + ") would be missing from the image")
 for p in problems: print("  " + p, file=sys.stderr)
 print("direct:", sorted(direct_pkgs), "installed:", sorted(installed), file=sys.stderr)
