@@ -12,16 +12,9 @@ using namespace wu::kube;
 using namespace wu::kube::testing;
 
 namespace {
-const ResourceRef kNamespaces{"", "v1", "namespaces", "", "", ""};
-
 void write_file(const std::string& path, const std::string& text, bool executable = false) {
   std::ofstream(path) << text;
   if (executable) ::chmod(path.c_str(), 0755);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // Adds an exec user + context "sim-exec" to the simulator's kubeconfig.

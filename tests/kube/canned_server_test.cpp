@@ -74,7 +74,7 @@ std::string response(int code, const std::string& phrase, const std::string& hea
          "\r\nConnection: close\r\n" + headers + "\r\n" + body;
 }
 
-const ResourceRef kPods{"", "v1", "pods", "ns", "", ""};
+const ResourceRef kPodsInNs{"", "v1", "pods", "ns", "", ""};
 }  // namespace
 
 TEST_CASE("warnings: server Warning headers reach the callback once each") {
@@ -88,8 +88,8 @@ TEST_CASE("warnings: server Warning headers reach the callback once each") {
   std::vector<std::string> warnings;
   o.on_warning = [&](std::string_view text) { warnings.emplace_back(text); };
   Client c(rc, o);
-  c.list(kPods);
-  c.list(kPods);
+  c.list(kPodsInNs);
+  c.list(kPodsInNs);
   REQUIRE(warnings.size() == 2);  // deduplicated across the two responses, like kubectl
   CHECK(warnings[0] == "policy/v1beta1 PodDisruptionBudget is deprecated in v1.21+");
   CHECK(warnings[1] == "second warning");
@@ -111,7 +111,7 @@ TEST_CASE("errors: a proxy's HTML error page becomes an ApiError with the code a
   o.retry.max_retries = 0;
   Client c(rc, o);
   try {
-    c.get(kPods.named("p"));
+    c.get(kPodsInNs.named("p"));
     FAIL("no error");
   } catch (const ApiError& e) {
     CHECK(e.code() == 502);
@@ -128,7 +128,7 @@ TEST_CASE("proxy: the cluster's proxy-url carries the request") {
   rc.host = "http://api.cluster.invalid:6443";  // never resolved locally: the proxy gets the absolute URL
   rc.proxy_url = proxy.url();
   Client c(rc);
-  c.list(kPods);
+  c.list(kPodsInNs);
   REQUIRE(proxy.requests().size() == 1);
   CHECK(proxy.requests()[0].find("GET http://api.cluster.invalid:6443/api/v1/namespaces/ns/pods?limit=500 HTTP/1.1") ==
         0);
@@ -139,7 +139,7 @@ TEST_CASE("errors: a 200 that is not JSON (a captive portal, a wrong server) is 
   RestConfig rc;
   rc.host = server.url();
   Client c(rc);
-  CHECK_THROWS_WITH_AS(c.get(kPods.named("p")),
+  CHECK_THROWS_WITH_AS(c.get(kPodsInNs.named("p")),
                        "the server's answer to GET /api/v1/namespaces/ns/pods/p is not JSON (HTTP 200, line 1, column 1: "
                        "syntax error while parsing value - invalid literal; last read: '<'): <html>Please sign in to the "
                        "Wi-Fi</html>",

@@ -19,21 +19,9 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-const ResourceRef kPods{"", "v1", "pods", "it", "", ""};
-
-json ns(const std::string& name) { return {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}}; }
-json pod(const std::string& name, const std::string& parity = "") {
-  json p = {{"apiVersion", "v1"},
-            {"kind", "Pod"},
-            {"metadata", {{"name", name}, {"namespace", "it"}}},
-            {"spec", {{"containers", json::array({{{"name", "c"}, {"image", "busybox"}}})}}}};
-  if (!parity.empty()) p["metadata"]["labels"]["parity"] = parity;
-  return p;
-}
-
 void load_pods(SimProcess& sim, int n) {
-  json objs = json::array({ns("it")});
-  for (int i = 0; i < n; ++i) objs.push_back(pod("p-" + std::to_string(i), i % 2 ? "odd" : "even"));
+  json objs = json::array({namespace_object("it")});
+  for (int i = 0; i < n; ++i) objs.push_back(busybox_pod("p-" + std::to_string(i), i % 2 ? "odd" : "even"));
   sim.load_objects(objs);
 }
 
@@ -153,7 +141,7 @@ TEST_CASE("watch: events, bookmarks, reconnect after early close without duplica
                        stop.get_token());
   });
   auto writer = sim.client("sim");
-  for (int i = 0; i < 5; ++i) writer->create(kPods, pod("w-" + std::to_string(i)));
+  for (int i = 0; i < 5; ++i) writer->create(kPods, busybox_pod("w-" + std::to_string(i)));
   auto count_added = [&] {
     std::lock_guard<std::mutex> lock(mu);
     std::multiset<std::string> added;
@@ -215,7 +203,7 @@ TEST_CASE("watch: a 410 ERROR event triggers a relist, then the watch continues"
   CHECK(eventually([&] { return relists.load() == 1; }));
   // Give the new watch a moment to be established, then write.
   CHECK(eventually([&] { return sim.records("pods", "watch").size() >= 2; }));
-  sim.client("sim")->create(kPods, pod("after-relist"));
+  sim.client("sim")->create(kPods, busybox_pod("after-relist"));
   CHECK(eventually([&] {
     std::lock_guard<std::mutex> lock(mu);
     return std::find(added.begin(), added.end(), "after-relist") != added.end();
@@ -260,7 +248,7 @@ TEST_CASE("watch: reconnects after dropped connections and 5xx, with bounded fai
              stop.get_token());
   });
   CHECK(eventually([&] { return sim.records("pods", "watch").size() >= 7; }));
-  sim.client("sim")->create(kPods, pod("late"));
+  sim.client("sim")->create(kPods, busybox_pod("late"));
   CHECK(eventually([&] { return seen.load(); }));
   stop.request_stop();
   t.join();
@@ -310,8 +298,8 @@ TEST_CASE("informer: list, watch, and a fresh full list after the watch expires"
   }));
   CHECK(eventually([&] { return sim.records("pods", "watch").size() >= 2; }));
   auto writer = sim.client("sim");
-  writer->create(kPods, pod("odd-new", "odd"));  // filtered out by the selector
-  writer->create(kPods, pod("even-new", "even"));
+  writer->create(kPods, busybox_pod("odd-new", "odd"));  // filtered out by the selector
+  writer->create(kPods, busybox_pod("even-new", "even"));
   CHECK(eventually([&] {
     std::lock_guard<std::mutex> lock(mu);
     return std::find(added.begin(), added.end(), "even-new") != added.end();

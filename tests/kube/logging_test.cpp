@@ -9,15 +9,6 @@
 using namespace wu::kube;
 using namespace wu::kube::testing;
 
-namespace {
-const ResourceRef kNamespaces{"", "v1", "namespaces", "", "", ""};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-}  // namespace
-
 TEST_CASE("logging: -v=9 shows requests, a curl command and bodies, with every secret masked") {
   if (!sim_available()) return;
   SimProcess sim;

@@ -11,22 +11,11 @@ using namespace wu::kube::testing;
 using nlohmann::json;
 
 namespace {
-const ResourceRef kNamespaces{"", "v1", "namespaces", "", "", ""};
-const ResourceRef kPods{"", "v1", "pods", "it", "", ""};
-
-json ns(const std::string& name) { return {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}}; }
-json pod(const std::string& name) {
-  return {{"apiVersion", "v1"},
-          {"kind", "Pod"},
-          {"metadata", {{"name", name}, {"namespace", "it"}}},
-          {"spec", {{"containers", json::array({{{"name", "c"}, {"image", "busybox"}}})}}}};
-}
-
-struct Fixture {
+struct RetryFixture {
   SimProcess sim;
   std::unique_ptr<Client> client;
-  Fixture() {
-    sim.load_objects({ns("it"), pod("p1")});
+  RetryFixture() {
+    sim.load_objects({namespace_object("it"), busybox_pod("p1")});
     ClientOptions o;
     o.retry = fast_retry(5);
     client = sim.client("sim", o);
@@ -42,7 +31,7 @@ struct Fixture {
 
 TEST_CASE("retry: 429 with Retry-After on LIST is retried and honours the delay") {
   if (!sim_available()) return;
-  Fixture f;
+  RetryFixture f;
   f.sim.add_faults({{"rules", json::array({{{"resource", "pods"}, {"verb", "list"}, {"code", 429},
                                             {"retryAfterSeconds", 1}, {"count", 2}}})}});
   auto start = std::chrono::steady_clock::now();
@@ -57,7 +46,7 @@ TEST_CASE("retry: 429 with Retry-After on LIST is retried and honours the delay"
 
 TEST_CASE("retry: 500, 503 and dropped connections on GET are retried a bounded number of times") {
   if (!sim_available()) return;
-  Fixture f;
+  RetryFixture f;
   f.sim.add_faults({{"rules", json::array({{{"resource", "pods"}, {"verb", "get"}, {"code", 500}, {"count", 1}},
                                            {{"resource", "pods"}, {"verb", "get"}, {"code", 503}, {"count", 1}},
                                            {{"resource", "pods"}, {"verb", "get"}, {"drop", true}, {"count", 2}}})}});
@@ -85,27 +74,27 @@ TEST_CASE("retry: 500, 503 and dropped connections on GET are retried a bounded 
 
 TEST_CASE("retry: POST is not retried on 500 or a dropped connection, but is on 429 with Retry-After") {
   if (!sim_available()) return;
-  Fixture f;
+  RetryFixture f;
   f.sim.add_faults({{"rules", json::array({{{"resource", "pods"}, {"verb", "create"}, {"code", 500}, {"count", 1}}})}});
-  CHECK_THROWS_AS(f.client->create(kPods, pod("p2")), ApiError);
+  CHECK_THROWS_AS(f.client->create(kPods, busybox_pod("p2")), ApiError);
   CHECK(f.sim.records("pods", "create").size() == 1);
 
   f.sim.clear_audit();
   f.sim.add_faults({{"rules", json::array({{{"resource", "pods"}, {"verb", "create"}, {"drop", true}, {"count", 1}}})}});
-  CHECK_THROWS_AS(f.client->create(kPods, pod("p3")), TransportError);
+  CHECK_THROWS_AS(f.client->create(kPods, busybox_pod("p3")), TransportError);
   CHECK(f.sim.records("pods", "create").size() == 1);
 
   f.sim.clear_audit();
   f.sim.add_faults({{"rules", json::array({{{"resource", "pods"}, {"verb", "create"}, {"code", 429},
                                             {"retryAfterSeconds", 1}, {"count", 1}}})}});
-  auto created = f.client->create(kPods, pod("p4"));
+  auto created = f.client->create(kPods, busybox_pod("p4"));
   CHECK(created["metadata"]["name"] == "p4");
   CHECK(f.sim.records("pods", "create").size() == 2);
 }
 
 TEST_CASE("retry: a PUT marked non-idempotent (KubeVirt's migrate) is not replayed") {
   if (!sim_available()) return;
-  Fixture f;
+  RetryFixture f;
   auto current = f.client->get(kPods.named("p1"));
   f.sim.clear_audit();
   f.sim.add_faults({{"rules", json::array({{{"resource", "pods"}, {"verb", "update"}, {"code", 503}, {"count", 1}}})}});
@@ -125,7 +114,7 @@ TEST_CASE("retry: a PUT marked non-idempotent (KubeVirt's migrate) is not replay
 
 TEST_CASE("retry: an eviction's 429 is never retried by the transport") {
   if (!sim_available()) return;
-  Fixture f;
+  RetryFixture f;
   f.sim.add_faults({{"rules", json::array({{{"resource", "pods"}, {"verb", "evict"}, {"code", 429},
                                             {"retryAfterSeconds", 1}, {"count", 1}}})}});
   auto out = f.client->evict("it", "p1");
@@ -136,7 +125,7 @@ TEST_CASE("retry: an eviction's 429 is never retried by the transport") {
 
 TEST_CASE("rate limit: qps/burst pace requests and long waits are logged at -v=4") {
   if (!sim_available()) return;
-  Fixture f;
+  RetryFixture f;
   ClientOptions o;
   o.verbosity = 4;
   std::vector<std::string> waits;
@@ -167,7 +156,7 @@ TEST_CASE("rate limit: qps/burst pace requests and long waits are logged at -v=4
 
 TEST_CASE("timeouts: --request-timeout bounds a slow request and is sent as ?timeout=") {
   if (!sim_available()) return;
-  Fixture f;
+  RetryFixture f;
   ConfigOverrides ov;
   ov.request_timeout = "1s";
   ClientOptions o;

@@ -21,14 +21,27 @@ const char* kSimBinary = WU_KUBEVIRT_SIM;
 #else
 const char* kSimBinary = "";
 #endif
+}  // namespace
 
-std::string slurp(const std::string& path) {
+std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
-}  // namespace
+
+nlohmann::json namespace_object(const std::string& name) {
+  return {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}};
+}
+
+nlohmann::json busybox_pod(const std::string& name, const std::string& parity_label) {
+  nlohmann::json p = {{"apiVersion", "v1"},
+                      {"kind", "Pod"},
+                      {"metadata", {{"name", name}, {"namespace", "it"}}},
+                      {"spec", {{"containers", nlohmann::json::array({{{"name", "c"}, {"image", "busybox"}}})}}}};
+  if (!parity_label.empty()) p["metadata"]["labels"]["parity"] = parity_label;
+  return p;
+}
 
 bool sim_available() {
   if (*kSimBinary == '\0') {
@@ -78,12 +91,12 @@ SimProcess::SimProcess(std::vector<std::string> extra_args) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      FAIL("kubevirt-sim exited before it was ready:\n" << slurp(log));
+      FAIL("kubevirt-sim exited before it was ready:\n" << read_file(log));
     }
-    if (std::chrono::steady_clock::now() > deadline) FAIL("kubevirt-sim not ready after 30 s:\n" << slurp(log));
+    if (std::chrono::steady_clock::now() > deadline) FAIL("kubevirt-sim not ready after 30 s:\n" << read_file(log));
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  auto ready = nlohmann::json::parse(slurp(dir_ + "/ready.json"));
+  auto ready = nlohmann::json::parse(read_file(dir_ + "/ready.json"));
   url_ = ready.at("url");
   port_ = ready.at("port");
   ClientOptions opts;

@@ -53,4 +53,13 @@ class SimProcess {
 // A fast retry policy for tests (same rule, shorter backoff).
 RetryPolicy fast_retry(int max_retries = 5);
 
+// What most tests load into the simulator: namespace "it" and busybox pods in it.
+inline const ResourceRef kNamespaces{"", "v1", "namespaces", "", "", ""};
+inline const ResourceRef kPods{"", "v1", "pods", "it", "", ""};
+nlohmann::json namespace_object(const std::string& name);
+nlohmann::json busybox_pod(const std::string& name, const std::string& parity_label = "");
+
+// The whole file ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
 }  // namespace wu::kube::testing

@@ -12,7 +12,6 @@ using namespace wu::kube;
 using namespace wu::kube::testing;
 
 namespace {
-const ResourceRef kNamespaces{"", "v1", "namespaces", "", "", ""};
 }
 
 TEST_CASE("tls: an untrusted server certificate fails with a clear message and nothing is sent") {

@@ -9,10 +9,7 @@ using namespace wu::kube::testing;
 using nlohmann::json;
 
 namespace {
-const ResourceRef kPods{"", "v1", "pods", "it", "", ""};
 const ResourceRef kVmis{"kubevirt.io", "v1", "virtualmachineinstances", "it", "", ""};
-
-json ns(const std::string& name) { return {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}}; }
 
 json running_pod(const std::string& name, json labels = json::object(), json annotations = json::object(),
                  const std::string& node = "node1") {
@@ -41,11 +38,11 @@ json migratable_vmi(const std::string& name) {
             {"conditions", json::array({{{"type", "LiveMigratable"}, {"status", "True"}}})}}}};
 }
 
-struct Fixture {
+struct WriteFixture {
   SimProcess sim;
   std::unique_ptr<Client> client;
-  Fixture() {
-    sim.load_objects({ns("it"), running_pod("p1", {{"app", "one"}}), running_pod("guarded", {{"app", "guarded"}}),
+  WriteFixture() {
+    sim.load_objects({namespace_object("it"), running_pod("p1", {{"app", "one"}}), running_pod("guarded", {{"app", "guarded"}}),
                       pdb("guard", {{"app", "guarded"}}), running_pod("twice", {{"app", "twice"}, {"tier", "x"}}),
                       pdb("twice-a", {{"app", "twice"}}), pdb("twice-b", {{"tier", "x"}}), migratable_vmi("vm1"),
                       running_pod("virt-launcher-vm1-abcde", {{"kubevirt.io", "virt-launcher"}},
@@ -60,7 +57,7 @@ struct Fixture {
 
 TEST_CASE("writes: create, get, merge patch, update, delete") {
   if (!sim_available()) return;
-  Fixture f;
+  WriteFixture f;
   json p = running_pod("new");
   p.erase("status");
   auto created = f.client->create(kPods, p);
@@ -96,7 +93,7 @@ TEST_CASE("writes: create, get, merge patch, update, delete") {
 
 TEST_CASE("dry run: dryRun=All on writes, deleteOptions.dryRun for evictions - nothing persists") {
   if (!sim_available()) return;
-  Fixture f;
+  WriteFixture f;
   WriteOptions dry;
   dry.dry_run = true;
   json p = running_pod("ghost");
@@ -123,7 +120,7 @@ TEST_CASE("dry run: dryRun=All on writes, deleteOptions.dryRun for evictions - n
 
 TEST_CASE("eviction: outcomes from the API") {
   if (!sim_available()) return;
-  Fixture f;
+  WriteFixture f;
   auto gone = f.client->evict("it", "no-such-pod");
   CHECK(gone.result == EvictionResult::AlreadyGone);
 

@@ -3,6 +3,9 @@
 // carries the outcome. Quantities first: every capacity figure goes through them.
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <limits>
+
 #include "cluster/placement_interner.hpp"
 #include "decide/placement.hpp"
 #include "decide_fixture.hpp"
@@ -22,7 +25,7 @@ using wu::decide::TargetPod;
 
 namespace {
 
-constexpr std::int64_t kGi = 1024LL * 1024 * 1024 * 1000;  // milli-bytes
+constexpr std::int64_t kGiMilli = 1024LL * 1024 * 1024 * 1000;  // milli-bytes
 
 Node node(const std::string& name, wu::cluster::Labels labels = {}) {
   Node n;
@@ -31,7 +34,7 @@ Node node(const std::string& name, wu::cluster::Labels labels = {}) {
   n.labels.emplace_back("kubernetes.io/hostname", name);
   n.labels.emplace_back("kubevirt.io/schedulable", "true");
   n.ready = true;
-  n.allocatable = {{"cpu", 16000}, {"memory", 64 * kGi}, {"pods", 110000}};
+  n.allocatable = {{"cpu", 16000}, {"memory", 64 * kGiMilli}, {"pods", 110000}};
   return n;
 }
 
@@ -40,7 +43,7 @@ PodPlacement launcher_placement(std::int64_t memory_gi = 4) {
   p.node_selector = {{"kubevirt.io/schedulable", "true"}};
   p.tolerations = {{"node.kubernetes.io/not-ready", "Exists", "", "NoExecute"},
                    {"node.kubernetes.io/unreachable", "Exists", "", "NoExecute"}};
-  p.requests = {{"cpu", 1000}, {"memory", memory_gi * kGi}, {"pods", 1000}};
+  p.requests = {{"cpu", 1000}, {"memory", memory_gi * kGiMilli}, {"pods", 1000}};
   return p;
 }
 
@@ -74,7 +77,7 @@ TEST_CASE("quantities are read in milli-units, rounded up, as Quantity.MilliValu
   CHECK(quantity_milli("2") == 2000);
   CHECK(quantity_milli("1.5") == 1500);
   CHECK(quantity_milli("1Ki") == 1024000);
-  CHECK(quantity_milli("4Gi") == 4 * kGi);
+  CHECK(quantity_milli("4Gi") == 4 * kGiMilli);
   CHECK(quantity_milli("2e3") == 2000000);
   CHECK(quantity_milli("1k") == 1000000);
   CHECK(quantity_milli("0.1m") == 1);
@@ -185,11 +188,11 @@ TEST_CASE("NodeAffinity: terms are ORed, expressions ANDed, an empty term matche
 TEST_CASE("NodeResourcesFit: each request within what is left; a resource the node lacks has none left") {
   const Node n = node("w1");
   PodPlacement p = launcher_placement(8);
-  CHECK(rejected_by(p, n, {{"cpu", 16000}, {"memory", 4 * kGi}, {"pods", 110000}}, true) ==
+  CHECK(rejected_by(p, n, {{"cpu", 16000}, {"memory", 4 * kGiMilli}, {"pods", 110000}}, true) ==
         "NodeResourcesFit: lack free memory (it needs 8Gi)");
-  CHECK(rejected_by(p, n, {{"cpu", 500}, {"memory", 40 * kGi}, {"pods", 110000}}, true) ==
+  CHECK(rejected_by(p, n, {{"cpu", 500}, {"memory", 40 * kGiMilli}, {"pods", 110000}}, true) ==
         "NodeResourcesFit: lack free cpu (it needs 1)");
-  p.requests.push_back({"hugepages-1Gi", 4 * kGi});
+  p.requests.push_back({"hugepages-1Gi", 4 * kGiMilli});
   CHECK(rejected_by(p, n, n.allocatable, true) == "NodeResourcesFit: lack free hugepages-1Gi (it needs 4Gi)");
   CHECK(rejected_by(p, n, n.allocatable, false) == "");  // capacity not judged
 }
@@ -273,7 +276,7 @@ TEST_CASE("plan: capacity counts every pod bound to a node, and a free node make
   Snapshot s = placed({vmi("a", "w1"), vmi("b", "w2")}, {node("w1"), node("w2"), node("w3")}, launcher_placement(40));
   // w3 is half full with another workload: 40Gi do not fit in 64Gi - 30Gi.
   PodPlacement other;
-  other.requests = {{"memory", 30 * kGi}};
+  other.requests = {{"memory", 30 * kGiMilli}};
   s.node_pods.push_back({"other/db", "w3", wu::cluster::intern_placement(std::move(other))});
   Plan p = make_plan(s, config({"LiveMigrate"}));
   CHECK(of(p, "a").outcome == Outcome::NoTargetNode);

@@ -17,7 +17,7 @@ using wu::cluster::Vmim;
 namespace {
 
 // One VMI on node-1, migratable or not, with its own evictionStrategy (empty: the cluster's).
-Vmi vmi(const std::string& name, bool migratable = true, const std::string& strategy = "") {
+Vmi plan_vmi(const std::string& name, bool migratable = true, const std::string& strategy = "") {
   Vmi v = decide_fixture::vmi(name, "node-1", migratable);
   v.eviction_strategy = strategy;
   return v;
@@ -47,36 +47,36 @@ const PlanConfig kEvict = methods({"Evict"});
 }  // namespace
 
 TEST_CASE("None rows: NotRunning, Terminating, UpToDate") {
-  Vmi pending = vmi("a");
+  Vmi pending = plan_vmi("a");
   pending.phase = "Scheduling";
   expect(one(cluster({pending}), kBoth), Action::None, Reason::NotRunning);
-  Vmi done = vmi("a");
+  Vmi done = plan_vmi("a");
   done.phase = "Succeeded";
   expect(one(cluster({done}), kBoth), Action::None, Reason::NotRunning);
-  Vmi deleting = vmi("a");
+  Vmi deleting = plan_vmi("a");
   deleting.deleting = true;
   expect(one(cluster({deleting}), kBoth), Action::None, Reason::Terminating);
-  Vmi current = vmi("a");
+  Vmi current = plan_vmi("a");
   current.launcher_image = kNew;
   auto d = one(cluster({current}), kBoth);
   expect(d, Action::None, Reason::UpToDate);
   CHECK_FALSE(d.outdated);
-  Vmi starting = vmi("a");
+  Vmi starting = plan_vmi("a");
   starting.launcher_image = "";  // empty is never outdated (start-up, migration)
   expect(one(cluster({starting}), kBoth), Action::None, Reason::UpToDate);
 }
 
 TEST_CASE("Skip/MigrationInProgress: migrating now, or any unfinished VMIM") {
-  Vmi migrating = vmi("a");
+  Vmi migrating = plan_vmi("a");
   migrating.migration_start = 999000;
   auto d = one(cluster({migrating}), kBoth);
   expect(d, Action::Skip, Reason::MigrationInProgress);
   CHECK(d.outdated);  // still counted
-  Vmi done = vmi("a");
+  Vmi done = plan_vmi("a");
   done.migration_start = 990000;
   done.migration_end = 995000;
   expect(one(cluster({done}), kBoth), Action::LiveMigrate, Reason::LiveMigratable);
-  Snapshot s = cluster({vmi("a")});
+  Snapshot s = cluster({plan_vmi("a")});
   Vmim m;
   m.namespace_ = "ns";
   m.vmi_name = "a";
@@ -88,54 +88,54 @@ TEST_CASE("Skip/MigrationInProgress: migrating now, or any unfinished VMIM") {
 }
 
 TEST_CASE("Skip/NoUpdateMethods: nothing valid enabled (unknown strings are ignored)") {
-  expect(one(cluster({vmi("a")}), methods({})), Action::Skip, Reason::NoUpdateMethods);
-  expect(one(cluster({vmi("a")}), methods({"livemigrate", "Shutdown"})), Action::Skip, Reason::NoUpdateMethods);
+  expect(one(cluster({plan_vmi("a")}), methods({})), Action::Skip, Reason::NoUpdateMethods);
+  expect(one(cluster({plan_vmi("a")}), methods({"livemigrate", "Shutdown"})), Action::Skip, Reason::NoUpdateMethods);
 }
 
 TEST_CASE("LiveMigrate only") {
-  expect(one(cluster({vmi("a", true)}), kLM), Action::LiveMigrate, Reason::LiveMigratable);
-  auto d = one(cluster({vmi("a", false)}), kLM);
+  expect(one(cluster({plan_vmi("a", true)}), kLM), Action::LiveMigrate, Reason::LiveMigratable);
+  auto d = one(cluster({plan_vmi("a", false)}), kLM);
   expect(d, Action::Skip, Reason::NotLiveMigratable);
   CHECK(d.message.find("DisksNotLiveMigratable") != std::string::npos);
-  Vmi absent = vmi("a");
+  Vmi absent = plan_vmi("a");
   absent.live_migratable = "";  // an absent condition is not migratable
   expect(one(cluster({absent}), kLM), Action::Skip, Reason::NotLiveMigratable);
   PlanConfig zero = kLM;
   zero.parallel_migrations_per_cluster = 0;
-  expect(one(cluster({vmi("a", true)}), zero), Action::Skip, Reason::MigrationsDisabled);
+  expect(one(cluster({plan_vmi("a", true)}), zero), Action::Skip, Reason::MigrationsDisabled);
 }
 
 TEST_CASE("both methods: migratable migrates, the rest is evicted unless the webhook says otherwise") {
-  expect(one(cluster({vmi("a", true, "LiveMigrate")}), kBoth), Action::LiveMigrate, Reason::LiveMigratable);
-  auto d = one(cluster({vmi("a", false, "None")}), kBoth);
+  expect(one(cluster({plan_vmi("a", true, "LiveMigrate")}), kBoth), Action::LiveMigrate, Reason::LiveMigratable);
+  auto d = one(cluster({plan_vmi("a", false, "None")}), kBoth);
   expect(d, Action::Evict, Reason::NotLiveMigratable);
   CHECK(d.after_eviction == AfterEviction::Restart);
-  expect(one(cluster({vmi("a", false, "LiveMigrate")}), kBoth), Action::Skip, Reason::EvictionBlocked);
-  expect(one(cluster({vmi("a", false, "External")}), kBoth), Action::Skip, Reason::ExternalEviction);
-  expect(one(cluster({vmi("a", false, "LiveMigrateIfPossible")}), kBoth), Action::Evict, Reason::NotLiveMigratable);
+  expect(one(cluster({plan_vmi("a", false, "LiveMigrate")}), kBoth), Action::Skip, Reason::EvictionBlocked);
+  expect(one(cluster({plan_vmi("a", false, "External")}), kBoth), Action::Skip, Reason::ExternalEviction);
+  expect(one(cluster({plan_vmi("a", false, "LiveMigrateIfPossible")}), kBoth), Action::Evict, Reason::NotLiveMigratable);
   PlanConfig no_batches = kBoth;
   no_batches.batch_eviction_size = 0;
-  expect(one(cluster({vmi("a", false)}), no_batches), Action::Skip, Reason::EvictionDisabled);
+  expect(one(cluster({plan_vmi("a", false)}), no_batches), Action::Skip, Reason::EvictionDisabled);
 }
 
 TEST_CASE("Evict only: eviction path for everyone, the webhook may turn it into a migration") {
-  expect(one(cluster({vmi("a", true, "None")}), kEvict), Action::Evict, Reason::LiveMigrateNotEnabled);
-  expect(one(cluster({vmi("a", true)}), kEvict), Action::Evict, Reason::LiveMigrateNotEnabled);
-  expect(one(cluster({vmi("a", true, "LiveMigrate")}), kEvict), Action::LiveMigrate, Reason::EvictionTriggersMigration);
-  expect(one(cluster({vmi("a", true, "LiveMigrateIfPossible")}), kEvict), Action::LiveMigrate,
+  expect(one(cluster({plan_vmi("a", true, "None")}), kEvict), Action::Evict, Reason::LiveMigrateNotEnabled);
+  expect(one(cluster({plan_vmi("a", true)}), kEvict), Action::Evict, Reason::LiveMigrateNotEnabled);
+  expect(one(cluster({plan_vmi("a", true, "LiveMigrate")}), kEvict), Action::LiveMigrate, Reason::EvictionTriggersMigration);
+  expect(one(cluster({plan_vmi("a", true, "LiveMigrateIfPossible")}), kEvict), Action::LiveMigrate,
          Reason::EvictionTriggersMigration);
-  expect(one(cluster({vmi("a", false, "LiveMigrateIfPossible")}), kEvict), Action::Evict, Reason::LiveMigrateNotEnabled);
-  expect(one(cluster({vmi("a", false, "LiveMigrate")}), kEvict), Action::Skip, Reason::EvictionBlocked);
-  expect(one(cluster({vmi("a", true, "External")}), kEvict), Action::Skip, Reason::ExternalEviction);
+  expect(one(cluster({plan_vmi("a", false, "LiveMigrateIfPossible")}), kEvict), Action::Evict, Reason::LiveMigrateNotEnabled);
+  expect(one(cluster({plan_vmi("a", false, "LiveMigrate")}), kEvict), Action::Skip, Reason::EvictionBlocked);
+  expect(one(cluster({plan_vmi("a", true, "External")}), kEvict), Action::Skip, Reason::ExternalEviction);
 }
 
 TEST_CASE("the effective evictionStrategy is the VMI's own, else the cluster default") {
   PlanConfig c = kBoth;
   c.cluster_eviction_strategy = "LiveMigrate";
-  auto d = one(cluster({vmi("a", false)}), c);
+  auto d = one(cluster({plan_vmi("a", false)}), c);
   expect(d, Action::Skip, Reason::EvictionBlocked);
   CHECK(d.eviction_strategy == "LiveMigrate");
-  expect(one(cluster({vmi("a", false, "None")}), c), Action::Evict, Reason::NotLiveMigratable);
+  expect(one(cluster({plan_vmi("a", false, "None")}), c), Action::Evict, Reason::NotLiveMigratable);
 }
 
 TEST_CASE("eviction webhook decision table (KubeVirt reference 4.1)") {
@@ -154,19 +154,19 @@ TEST_CASE("runStrategy table: only Always comes back") {
   CHECK(after_eviction("Always") == AfterEviction::Restart);
   for (const char* s : {"RerunOnFailure", "Manual", "Halted", "Once", ""})
     CHECK_MESSAGE(after_eviction(s) == AfterEviction::StaysDown, s);
-  auto rerun = one(cluster({vmi("a", false)}, "RerunOnFailure"), kBoth);
+  auto rerun = one(cluster({plan_vmi("a", false)}, "RerunOnFailure"), kBoth);
   CHECK(rerun.after_eviction == AfterEviction::StaysDown);
-  Snapshot standalone = cluster({vmi("a", false)});
+  Snapshot standalone = cluster({plan_vmi("a", false)});
   standalone.vmis[0].owner_vm = "";
   auto d = one(standalone, kBoth);
   CHECK(d.after_eviction == AfterEviction::StaysDown);
   CHECK(d.message.find("gone for good") != std::string::npos);
-  const Snapshot halted = cluster({vmi("a", false)}, "Halted");
+  const Snapshot halted = cluster({plan_vmi("a", false)}, "Halted");
   CHECK(make_plan(halted, kBoth).summary.stays_down == 1);
 }
 
 TEST_CASE("outdated: image comparison, the label when the image is unknown, hotplug, --pre-upgrade") {
-  Snapshot s = cluster({vmi("a")});
+  Snapshot s = cluster({plan_vmi("a")});
   s.launcher_image = "";
   s.vmis[0].outdated_label = false;
   expect(one(s, kBoth), Action::None, Reason::UpToDate);
@@ -174,7 +174,7 @@ TEST_CASE("outdated: image comparison, the label when the image is unknown, hotp
   auto d = one(s, kBoth);
   CHECK(d.trigger == Trigger::OutdatedLabel);
   expect(d, Action::LiveMigrate, Reason::LiveMigratable);
-  Snapshot hot = cluster({vmi("a")});
+  Snapshot hot = cluster({plan_vmi("a")});
   hot.vmis[0].launcher_image = kNew;
   hot.vmis[0].hot_vcpu_change = true;
   auto h = one(hot, kBoth);
@@ -185,7 +185,7 @@ TEST_CASE("outdated: image comparison, the label when the image is unknown, hotp
   hot.vmis[0].hot_memory_change = false;
   hot.vmis[0].volumes_change = true;
   CHECK(one(hot, kBoth).trigger == Trigger::VolumesChange);
-  Snapshot current = cluster({vmi("a")});
+  Snapshot current = cluster({plan_vmi("a")});
   current.vmis[0].launcher_image = kNew;
   PlanConfig pre = kBoth;
   pre.pre_upgrade = true;
@@ -195,7 +195,7 @@ TEST_CASE("outdated: image comparison, the label when the image is unknown, hotp
 }
 
 TEST_CASE("ChangeAborted: an update migration in flight whose change is gone") {
-  Snapshot s = cluster({vmi("a")});
+  Snapshot s = cluster({plan_vmi("a")});
   s.vmis[0].launcher_image = kNew;
   Vmim m;
   m.namespace_ = "ns";
@@ -209,7 +209,7 @@ TEST_CASE("ChangeAborted: an update migration in flight whose change is gone") {
 }
 
 TEST_CASE("gates: the in-cluster updater runs only when Deployed with matching deployment IDs") {
-  Snapshot s = cluster({vmi("a")});
+  Snapshot s = cluster({plan_vmi("a")});
   CHECK(make_plan(s, kBoth).updater.active);
   s.kubevirts[0].phase = "Deploying";
   CHECK_FALSE(make_plan(s, kBoth).updater.active);
@@ -217,7 +217,7 @@ TEST_CASE("gates: the in-cluster updater runs only when Deployed with matching d
   s.kubevirts[0].phase = "Deployed";
   s.kubevirts[0].target_deployment_id = "new";
   CHECK(make_plan(s, kBoth).updater.reason.find("observedDeploymentID") != std::string::npos);
-  const Snapshot one = cluster({vmi("a")});
+  const Snapshot one = cluster({plan_vmi("a")});
   CHECK_FALSE(make_plan(one, methods({})).updater.active);
   s.kubevirts.push_back(s.kubevirts[0]);
   CHECK_THROWS_AS(make_plan(s, kBoth), PlanError);
@@ -226,7 +226,7 @@ TEST_CASE("gates: the in-cluster updater runs only when Deployed with matching d
 TEST_CASE("schedule: waves respect cluster and per-node limits, counting active migrations") {
   std::vector<Vmi> vmis;
   for (int i = 0; i < 6; ++i) {
-    Vmi v = vmi("vm" + std::to_string(i));
+    Vmi v = plan_vmi("vm" + std::to_string(i));
     v.node = i < 4 ? "node-1" : "node-2";
     vmis.push_back(v);
   }
@@ -249,7 +249,7 @@ TEST_CASE("schedule: waves respect cluster and per-node limits, counting active 
   active.namespace_ = "ns";
   active.vmi_name = "other";
   active.phase = "Running";
-  Vmi other = vmi("other");
+  Vmi other = plan_vmi("other");
   other.launcher_image = kNew;
   s.vmis.push_back(other);
   s.vmims.push_back(active);
@@ -264,7 +264,7 @@ TEST_CASE("schedule: waves respect cluster and per-node limits, counting active 
 
 TEST_CASE("schedule: eviction batches of batchEvictionSize, one per interval") {
   std::vector<Vmi> vmis;
-  for (int i = 0; i < 25; ++i) vmis.push_back(vmi("vm" + std::to_string(i), false));
+  for (int i = 0; i < 25; ++i) vmis.push_back(plan_vmi("vm" + std::to_string(i), false));
   PlanConfig c = kBoth;
   c.batch_eviction_size = 10;
   const Snapshot snapshot = cluster(vmis);
@@ -277,7 +277,7 @@ TEST_CASE("schedule: eviction batches of batchEvictionSize, one per interval") {
 
 TEST_CASE("no launcher pod: CurrentVMIPod finds none before the webhook is asked, so nothing is evicted") {
   // sync() in workload-updater.go looks up the pod (controlled by the VMI's UID, on its node) first.
-  std::vector<Vmi> vmis{vmi("a", false), vmi("b", false), vmi("c", false), vmi("d", false), vmi("e", true)};
+  std::vector<Vmi> vmis{plan_vmi("a", false), plan_vmi("b", false), plan_vmi("c", false), plan_vmi("d", false), plan_vmi("e", true)};
   for (auto& v : vmis) v.uid = "uid-" + v.name;
   vmis[2].eviction_strategy = "LiveMigrate";  // the webhook would refuse it: the missing pod comes first
   vmis[4].eviction_strategy = "LiveMigrate";  // migratable, Evict only: the webhook would migrate it

@@ -74,7 +74,7 @@ TEST_CASE("watch stream: malformed events are errors") {
 
 TEST_CASE("watch stream: hostile events are KubeErrors, never library exceptions (issue #10)") {
   // nlohmann's type_error escaped from here for a non-string type.
-  for (const std::string line :
+  for (const std::string& line :
        {std::string(R"({"type":1})"), std::string(R"({"type":null,"object":{}})"), std::string(R"([1,2])"),
         std::string(R"({"type":"ADDED","object":{"metadata":{"resourceVersion":7}}})"),
         std::string(R"({"type":"ADDED","object":{"x":1e400}})"),

@@ -31,7 +31,7 @@ wu::cluster::Vmim ours(const std::string& name, const std::string& vmi, const st
   return m;
 }
 
-ReportEntry entry(const std::string& name, const std::string& state, const std::string& reason = "") {
+ReportEntry report_entry(const std::string& name, const std::string& state, const std::string& reason = "") {
   ReportEntry e;
   e.namespace_ = "ns";
   e.name = name;
@@ -142,24 +142,24 @@ TEST_CASE("make_report sorts every followed VMI into updated, stuck, stays down,
 
 TEST_CASE("exit status: 0 when everything is updated or stays down as confirmed, 1 otherwise, 130 interrupted") {
   RunReport done;
-  done.updated = {entry("a", "Updated", "Migrated"), entry("b", "Updated", "Restarted")};
-  done.stays_down = {entry("c", "StaysDown", "StaysDown")};
+  done.updated = {report_entry("a", "Updated", "Migrated"), report_entry("b", "Updated", "Restarted")};
+  done.stays_down = {report_entry("c", "StaysDown", "StaysDown")};
   CHECK(exit_code(done) == 0);
 
   RunReport nothing;  // nothing in scope was outdated
   CHECK(exit_code(nothing) == 0);
 
   RunReport stuck = done;
-  stuck.stuck = {entry("d", "Stuck", "MigrationFailed")};
+  stuck.stuck = {report_entry("d", "Stuck", "MigrationFailed")};
   CHECK(exit_code(stuck) == 1);
 
   RunReport skipped = done;
-  skipped.skipped = {entry("e", "Skipped", "NotConfirmed")};
+  skipped.skipped = {report_entry("e", "Skipped", "NotConfirmed")};
   CHECK(exit_code(skipped) == 1);
 
   RunReport timed_out = done;
   timed_out.outcome = RunOutcome::TimedOut;
-  timed_out.unfinished = {entry("f", "Migrating")};
+  timed_out.unfinished = {report_entry("f", "Migrating")};
   CHECK(exit_code(timed_out) == 1);
   timed_out.unfinished.clear();
   CHECK(exit_code(timed_out) == 0);  // the timeout passed, but nothing was left
@@ -174,8 +174,8 @@ TEST_CASE("exit status: 0 when everything is updated or stays down as confirmed,
 TEST_CASE("exit status of a dry run: 1 only when the server refused an action") {
   RunReport r;
   r.dry_run = true;
-  r.dry_run_actions = {entry("a", "WouldMigrate", "Accepted"), entry("b", "WouldEvict", "Started")};
-  r.skipped = {entry("c", "Skipped", "EvictionBlocked")};
+  r.dry_run_actions = {report_entry("a", "WouldMigrate", "Accepted"), report_entry("b", "WouldEvict", "Started")};
+  r.skipped = {report_entry("c", "Skipped", "EvictionBlocked")};
   CHECK(exit_code(r) == 0);
   r.refused_dry_run_actions = 1;
   CHECK(exit_code(r) == 1);
@@ -188,13 +188,13 @@ TEST_CASE("the -o json report: kind, result, runId, dryRun, elapsedSeconds, coun
   r.outcome = RunOutcome::TimedOut;
   r.run_id = kRun;
   r.elapsed = 10200ms;
-  ReportEntry stuck = entry("d", "Stuck", "EvictionRefused");
+  ReportEntry stuck = report_entry("d", "Stuck", "EvictionRefused");
   stuck.action = "Evict";
   stuck.message = "its last 2 evictions were refused";
   stuck.failures = {{"", "BlockedByPdb", "would violate the disruption budget"}, {"", "MultiplePdbs", "HTTP 500"}};
   r.stuck = {stuck};
-  r.updated = {entry("a", "Updated", "Migrated")};
-  r.unfinished = {entry("f", "Waiting")};
+  r.updated = {report_entry("a", "Updated", "Migrated")};
+  r.unfinished = {report_entry("f", "Waiting")};
 
   const nlohmann::json j = wu::render::report_json(r);
   CHECK(j["kind"] == "WorkloadUpdateRunReport");
@@ -225,7 +225,7 @@ TEST_CASE("the -o json report: kind, result, runId, dryRun, elapsedSeconds, coun
   CHECK(j["updated"][0]["failedAttempts"] == nlohmann::json::array());
 
   r.dry_run = true;
-  r.dry_run_actions = {entry("a", "WouldMigrate", "LiveMigratable")};
+  r.dry_run_actions = {report_entry("a", "WouldMigrate", "LiveMigratable")};
   const nlohmann::json dry = wu::render::report_json(r);
   CHECK(dry["dryRun"] == true);
   REQUIRE(dry.contains("actions"));

@@ -8,6 +8,8 @@
 
 using nlohmann::json;
 using simtest::Sim;
+using simtest::kPods;
+using simtest::kVmis;
 
 namespace {
 
@@ -22,8 +24,6 @@ const char* kScenario = R"({"objects":[
   {"apiVersion":"v1","kind":"Pod","metadata":{"name":"plain","namespace":"ns1"},
    "spec":{"nodeName":"w1","containers":[{"name":"c","image":"x"}]},"status":{"phase":"Running"}}]})";
 
-const std::string kVmis = "/apis/kubevirt.io/v1/namespaces/ns1/virtualmachineinstances";
-const std::string kPods = "/api/v1/namespaces/ns1/pods";
 
 void load(Sim& sim, const std::string& scenario = kScenario) {
   auto r = sim.request("POST", "/_sim/objects", scenario);

@@ -17,15 +17,15 @@
 
 using nlohmann::json;
 using simtest::Sim;
+using simtest::kPods;
+using simtest::kVmis;
 
 namespace {
 
 const std::string kOld = "quay.io/kubevirt/virt-launcher:v1.8.2";
 const std::string kNew = "quay.io/kubevirt/virt-launcher:v1.9.0";
 const std::string kVmims = "/apis/kubevirt.io/v1/namespaces/ns1/virtualmachineinstancemigrations";
-const std::string kVmis = "/apis/kubevirt.io/v1/namespaces/ns1/virtualmachineinstances";
 const std::string kVms = "/apis/kubevirt.io/v1/namespaces/ns1/virtualmachines";
-const std::string kPods = "/api/v1/namespaces/ns1/pods";
 
 // A small cluster: schedulable workers, KubeVirt CR and virt-controller with the new launcher image.
 struct Cluster {

@@ -39,4 +39,8 @@ class Sim {
   int pid_ = -1;
 };
 
+// The collections both API test files load objects into (namespace ns1).
+inline const std::string kVmis = "/apis/kubevirt.io/v1/namespaces/ns1/virtualmachineinstances";
+inline const std::string kPods = "/api/v1/namespaces/ns1/pods";
+
 }  // namespace simtest
