@@ -43,6 +43,6 @@ DESTDIR="$T/root" cmake --install build --prefix /usr/local > /dev/null
 printf '%-10s %7.1f MB (%s bytes)\n' installed "$(echo "scale=1; $(stat -c %s "$T/root/usr/local/bin/kubectl-workload_update") / 1000000" | bc)" \
   "$(stat -c %s "$T/root/usr/local/bin/kubectl-workload_update")"
 if [ "$run_ctest" = 1 ]; then
-  timed ctest bash -c "cd build && ctest -j$(( $(nproc) + 1 ))" || true  # as scripts/test runs it
+  timed ctest bash -c "cd build && ctest -j$(( 2 * $(nproc) + 1 ))" || true  # as scripts/test runs it
   grep -E 'tests passed|tests failed' "$T/ctest.log" | sed 's/^/           /'
 fi
