@@ -55,7 +55,15 @@ assert hco[0] < min(vmims) and hco[1] > max(vmims), (hco, min(vmims), max(vmims)
 PY
 
 # ---- a change during the run is not overwritten
+# The run must still be running when the admin's change lands: a new launcher image (a one-second
+# rollout) makes the fleet outdated again, and at timeScale 2 a migration lasts 10 to 20 s, longer
+# than the run's --timeout. (With only the unmigratable VMIs left, the run ended a second after its
+# pause, and a loaded machine's kubectl patched too late.)
 knob '{"timeScale":2}'
+sim_api POST /_sim/rollout '{"launcherImage":"quay.io/kubevirt/virt-launcher:v9.9.9","durationSeconds":1}' > /dev/null ||
+  fail "start a rollout"
+for _ in $(seq 1 100); do sim_api GET /_sim/rollout | grep -q '"active":false' && break; sleep 0.1; done
+sim_api GET /_sim/rollout | grep -q '"stage":"done"' && pass || fail "the rollout did not finish"
 "$B" run -A --pause-cluster-updater --yes --timeout 8s -o json > "$TMP/run2.out" 2> "$TMP/run2.err" < /dev/null &
 PID=$!
 wait_hco_empty && pass || fail "the second run did not pause the updater"
