@@ -6,14 +6,20 @@
 #   ctest     the whole test suite on that build, as scripts/test runs it, with its pass/fail count
 #   installed the size of the stripped binary `cmake --install` puts in bin/
 # Each build starts from an empty build directory and no compiler cache (CCACHE_DISABLE=1).
-# Usage: tests/bench/build_time_bench.sh [REV] [--no-ctest]
+# Usage: tests/bench/build_time_bench.sh [REV] [--no-ctest] [--no-demo]
 #   REV defaults to HEAD; pass an older commit for the "before" figure. Commits before scripts/configure
 #   existed are configured as their own scripts did (make, Release; RelWithDebInfo before that).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REV=${1:-HEAD}
-run_ctest=1
-[ "${2:-}" = "--no-ctest" ] && run_ctest=0
+run_ctest=1 run_demo=1
+for a in "${@:2}"; do
+  case $a in
+    --no-ctest) run_ctest=0 ;;
+    --no-demo) run_demo=0 ;;
+    *) echo "unknown option $a" >&2; exit 2 ;;
+  esac
+done
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 git clone -q "$PWD" "$T/src"
@@ -37,7 +43,7 @@ timed() {  # timed LABEL command...: prints LABEL, wall seconds, CPU seconds
 }
 echo "== $(git log -1 --format='%h %s' | cut -c1-90)"
 echo "   $(nproc) cores, build type $build_type, generator $([ -x scripts/configure ] && command -v ninja > /dev/null && echo Ninja || echo make)"
-timed demo bash -c "$(declare -f configure); build_type=$build_type; configure build-demo && cmake --build build-demo -j$(nproc) --target kubectl-workload_update kubevirt-sim"
+[ "$run_demo" = 0 ] || timed demo bash -c "$(declare -f configure); build_type=$build_type; configure build-demo && cmake --build build-demo -j$(nproc) --target kubectl-workload_update kubevirt-sim"
 timed all bash -c "$(declare -f configure); build_type=$build_type; configure build && cmake --build build -j$(nproc)"
 DESTDIR="$T/root" cmake --install build --prefix /usr/local > /dev/null
 printf '%-10s %7.1f MB (%s bytes)\n' installed "$(echo "scale=1; $(stat -c %s "$T/root/usr/local/bin/kubectl-workload_update") / 1000000" | bc)" \
