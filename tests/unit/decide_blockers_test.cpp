@@ -32,12 +32,6 @@ HostDevice device(const std::string& name, const std::string& device_name, bool 
   return d;
 }
 
-std::vector<std::string> codes(const std::vector<MigrationBlocker>& blockers) {
-  std::vector<std::string> out;
-  for (const auto& b : blockers) out.push_back(b.code);
-  return out;
-}
-
 using Codes = std::vector<std::string>;
 
 MigrationVolume claim(const std::string& name, bool info, bool shared, bool migrated = false) {

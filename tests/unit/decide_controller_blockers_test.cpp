@@ -12,12 +12,6 @@ using wu::decide::MigrationBlocker;
 
 namespace {
 
-std::vector<std::string> blocker_codes(const std::vector<MigrationBlocker>& blockers) {
-  std::vector<std::string> out;
-  for (const auto& b : blockers) out.push_back(b.code);
-  return out;
-}
-
 using Codes = std::vector<std::string>;
 
 // The controller-side blockers of `name` in a plan of `s` with LiveMigrate.
@@ -77,7 +71,7 @@ TEST_CASE("controller blockers: the target pod of a migration in flight is not a
   // Once that migration failed, its target pod still running blocks the next one.
   s.vmims[0].phase = "Failed";
   s.pods[1].phase = "Running";
-  CHECK(blocker_codes(of_plan(s, "db")) == Codes{"MultipleLauncherPods"});
+  CHECK(codes(of_plan(s, "db")) == Codes{"MultipleLauncherPods"});
 }
 
 TEST_CASE("controller blockers: StaleMigrationState when migrationState looks in flight but its VMIM is done") {
@@ -98,7 +92,7 @@ TEST_CASE("controller blockers: StaleMigrationState when migrationState looks in
   s.vmims.push_back(vmim("gone", "erp", "Running"));  // uid vmim-gone, still running: a real migration
   CHECK(of_plan(s, "erp").empty());
   s.vmims[0].phase = "Failed";  // finished without an end timestamp on the VMI: stale
-  CHECK(blocker_codes(of_plan(s, "erp")) == Codes{"StaleMigrationState"});
+  CHECK(codes(of_plan(s, "erp")) == Codes{"StaleMigrationState"});
   s.vmis[0].migration_end = 999500;  // ended: not in flight
   CHECK(of_plan(s, "erp").empty());
   s.vmis[0].migration_end = 0;
@@ -112,7 +106,7 @@ TEST_CASE("controller blockers: BackupInProgress and UtilityVolumes (handleVMBac
   v.utility_volumes = {"backup-target", "scratch"};
   Snapshot s = cluster({v});
   auto b = of_plan(s, "files");
-  REQUIRE(blocker_codes(b) == Codes{"BackupInProgress", "UtilityVolumes"});
+  REQUIRE(codes(b) == Codes{"BackupInProgress", "UtilityVolumes"});
   CHECK(b[0].message ==
         "backup nightly-files is in progress (status.changedBlockTracking.backupStatus): a migration waits in Pending "
         "until it completes; KubeVirt's own update and evacuation migrations abort it first");
@@ -133,7 +127,7 @@ TEST_CASE("controller blockers: only for running VMIs; all four at once, in orde
   stopped.utility_volumes = {"u1"};
   Snapshot s = cluster({v, stopped});
   s.pods.push_back(pod(v, "virt-launcher-all-2", "node-3"));
-  CHECK(blocker_codes(of_plan(s, "all")) == Codes{"StaleMigrationState", "BackupInProgress", "UtilityVolumes", "MultipleLauncherPods"});
+  CHECK(codes(of_plan(s, "all")) == Codes{"StaleMigrationState", "BackupInProgress", "UtilityVolumes", "MultipleLauncherPods"});
   CHECK(of_plan(s, "stopped").empty());
 }
 
@@ -163,5 +157,5 @@ TEST_CASE("status names the controller blockers of stuck VMIs, and lists blocked
   CHECK(blocked.name == "stale");
   CHECK_FALSE(blocked.stuck);
   CHECK(blocked.attempts.empty());
-  CHECK(blocker_codes(blocked.controller_blockers) == Codes{"StaleMigrationState"});
+  CHECK(codes(blocked.controller_blockers) == Codes{"StaleMigrationState"});
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cluster/snapshot.hpp"
+#include "decide/migration_blockers.hpp"
 #include "decide/plan.hpp"
 
 namespace decide_fixture {
@@ -89,6 +90,13 @@ inline const Decision& of(const Plan& p, const std::string& name) {
     if (d.vmi->name == name) return d;
   FAIL("no decision for " << name);
   throw 0;
+}
+
+// The blockers' codes, in order.
+inline std::vector<std::string> codes(const std::vector<wu::decide::MigrationBlocker>& blockers) {
+  std::vector<std::string> out;
+  for (const auto& b : blockers) out.push_back(b.code);
+  return out;
 }
 
 }  // namespace decide_fixture
