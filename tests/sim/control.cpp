@@ -66,6 +66,8 @@ void handleControl(Services& s, const httplib::Request& req, httplib::Response& 
   } else if (what == "objects" && m == "POST") {
     try {
       Scenario sc = parseScenario(req.body, "request body");
+      std::unique_lock<std::mutex> between_rounds;
+      if (s.controllerRound) between_rounds = std::unique_lock(*s.controllerRound);
       size_t n = applyScenario(sc, s.store, s.knobs, s.faults, s.auth);
       reply(req, res, 200, {{"loaded", n}, {"resourceVersion", std::to_string(s.store.currentRV())}});
     } catch (const ScenarioError& e) {

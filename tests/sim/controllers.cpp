@@ -15,17 +15,21 @@ void ControllerLoop::start() {
   s_.store.addHook([this](const StoreEvent& ev) {
     for (auto& c : controllers_) c->observe(ev);
   });
+  s_.controllerRound = &round_;
   thread_ = std::thread([this] {
     std::unique_lock lk(mu_);
     while (!stop_) {
       cv_.wait_for(lk, interval_, [&] { return stop_; });
       if (stop_) break;
       lk.unlock();
-      for (auto& c : controllers_) {
-        try {
-          c->tick(s_, simNow());
-        } catch (const std::exception&) {
-          // A conflicting write by a client; the next tick retries.
+      {
+        std::lock_guard round(round_);
+        for (auto& c : controllers_) {
+          try {
+            c->tick(s_, simNow());
+          } catch (const std::exception&) {
+            // A conflicting write by a client; the next tick retries.
+          }
         }
       }
       lk.lock();

@@ -44,6 +44,7 @@ class ControllerLoop {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  std::mutex round_;  // Services::controllerRound
 };
 
 // Finishes deletions the real cluster's other components would finish:

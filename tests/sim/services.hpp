@@ -1,6 +1,7 @@
 // Everything a request handler needs, wired once by the server.
 #pragma once
 
+#include <mutex>
 #include <httplib.h>
 
 #include <atomic>
@@ -33,6 +34,9 @@ struct Services {
   uint64_t seed = 1;                      // --seed: drawn durations and failures of the KubeVirt controllers
   MigrationHistory* migrations = nullptr;  // phase history for /_sim/migrations
   RolloutController* rollout = nullptr;    // POST /_sim/rollout
+  // Held by the controller loop for each round of ticks: POST /_sim/objects holds it while it loads, so
+  // no controller sees half a scenario (a VMIM loaded before its target pod would get a second one).
+  std::mutex* controllerRound = nullptr;
 };
 
 // One resource request in flight.
